@@ -1,0 +1,108 @@
+package io.paywatch.schemas;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Creates the catalogue's topics that do not exist yet. Every service calls it at start-up; it is
+ * idempotent, so services may race. Paywatch never relies on broker auto-creation.
+ */
+public final class TopicBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicBootstrap.class);
+
+    private final int partitions;
+    private final short replicationFactor;
+
+    /**
+     * @param partitions        partitions of every topic; per-client topics must share it to stay co-partitioned
+     * @param replicationFactor replication factor of every topic
+     */
+    public TopicBootstrap(int partitions, short replicationFactor) {
+        if (partitions < 1 || replicationFactor < 1) {
+            throw new IllegalArgumentException("partitions and replication factor must be at least 1");
+        }
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+    }
+
+    /**
+     * Connects with {@code adminConfig} (at least bootstrap.servers, plus any security settings), ensures
+     * every catalogue topic exists and closes the connection. This is the call every service makes at start-up.
+     */
+    public List<String> ensureTopics(Map<String, Object> adminConfig) {
+        try (Admin admin = Admin.create(adminConfig)) {
+            return ensureTopics(admin);
+        }
+    }
+
+    /** Ensures every topic of {@link Topics#ALL} exists. Returns the names it created. */
+    public List<String> ensureTopics(Admin admin) {
+        return ensure(admin, Topics.ALL);
+    }
+
+    /** Ensures the given topics exist. Returns the names it created. */
+    public List<String> ensure(Admin admin, List<TopicSpec<?, ?>> specs) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (TopicSpec<?, ?> spec : specs) {
+                if (!existing.contains(spec.name())) {
+                    missing.add(new NewTopic(spec.name(), partitions, replicationFactor).configs(spec.configs()));
+                }
+            }
+            List<String> created = new ArrayList<>();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).values().forEach((name, future) -> {
+                    try {
+                        future.get(30, TimeUnit.SECONDS);
+                        created.add(name);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof TopicExistsException)) {
+                            throw new IllegalStateException("could not create topic " + name, e.getCause());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted creating " + name, e);
+                    } catch (TimeoutException e) {
+                        throw new IllegalStateException("timed out creating " + name, e);
+                    }
+                });
+            }
+            warnOnPartitionMismatch(admin, specs);
+            if (!created.isEmpty()) {
+                LOG.info("Created topics {} ({} partitions, replication {})", created, partitions, replicationFactor);
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during topic bootstrap", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("topic bootstrap failed: is Kafka reachable?", e);
+        }
+    }
+
+    private void warnOnPartitionMismatch(Admin admin, List<TopicSpec<?, ?>> specs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, TopicDescription> described = admin.describeTopics(
+                specs.stream().map(TopicSpec::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+        described.forEach((name, d) -> {
+            if (d.partitions().size() != partitions) {
+                // Streams refuses to join or merge topics that are not co-partitioned, so say so early.
+                LOG.warn("Topic {} has {} partitions, expected {}", name, d.partitions().size(), partitions);
+            }
+        });
+    }
+}
