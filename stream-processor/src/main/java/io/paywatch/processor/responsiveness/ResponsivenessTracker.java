@@ -1,13 +1,30 @@
 package io.paywatch.processor.responsiveness;
 
+import io.paywatch.contract.AlertType;
 import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.contract.GhostingEpisode;
 import io.paywatch.contract.MessageEvent;
+import io.paywatch.contract.MessageReceived;
+import io.paywatch.contract.MessageSent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.ResponsivenessStats;
+import io.paywatch.contract.Severity;
+import io.paywatch.schemas.ClientKey;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -17,22 +34,57 @@ import java.util.function.Predicate;
  * processor calls it for every message event and on every punctuation.
  *
  * <p>CONTRACT between the payments side (issue #4) and the responsiveness side (issue #5): the method
- * signatures below are fixed; the bodies belong to the responsiveness work.
+ * signatures below are fixed; the bodies belong to the responsiveness work. Definitions and numbers are in
+ * stream-processor/RESPONSIVENESS.md.
+ *
+ * <p>Determinism: a deadline fires at most once, with {@code occurredAt} = the deadline itself, whether a
+ * wall-clock tick, a stream-time tick or the client's next message notices it first ({@link #onMessage}
+ * first fires this client's deadlines that passed before the message's event time). So a live run and a
+ * replay raise the same alerts with the same alertIds.
  */
 public final class ResponsivenessTracker {
 
+    /** Length of the statistics window (a 30-day window hopping by one UTC day, ending with asOf's day). */
+    static final int WINDOW_DAYS = 30;
+    /** Ghosting episodes older than this (and ended) drop out of the profile's timeline. */
+    static final long TIMELINE_MILLIS = 180L * 86_400_000L;
+    /** Fewest inbound messages in the window before the after-hours share can raise an alert. */
+    static final int MIN_AFTER_HOURS_SAMPLE = 5;
+    /** Most deadlines handled per punctuation; the rest wait for the next tick so one tick never stalls. */
+    static final int MAX_DEADLINES_PER_TICK = 500;
+
+    static final String REASON_THRESHOLD = "NO_REPLY_WITHIN_THRESHOLD";
+    static final String REASON_FOLLOW_UPS = "UNANSWERED_FOLLOW_UPS";
+    private static final long DAY_MILLIS = 86_400_000L;
+    private static final char SEP = ClientKey.SEPARATOR;
+
+    private KeyValueStore<String, OpenThread> threads;
+    private KeyValueStore<String, ThreadRef> deadlines;
+    private KeyValueStore<String, ClientResponsiveness> summaries;
+
     /** Store builders this tracker needs; the topology adds them and connects them to the client processor. */
     public static List<StoreBuilder<?>> storeBuilders() {
-        return List.of();
+        return List.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ResponsivenessStores.OPEN_THREADS),
+                        Serdes.String(), StateSerdes.OPEN_THREAD).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ResponsivenessStores.REPLY_DEADLINES),
+                        Serdes.String(), StateSerdes.THREAD_REF).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ResponsivenessStores.RESPONSIVENESS_STATE),
+                        Serdes.String(), StateSerdes.SUMMARY).withCachingEnabled());
     }
 
     /** Names of the stores in {@link #storeBuilders()}, for connecting them to the processor. */
     public static List<String> storeNames() {
-        return List.of();
+        return List.of(ResponsivenessStores.OPEN_THREADS, ResponsivenessStores.REPLY_DEADLINES,
+                ResponsivenessStores.RESPONSIVENESS_STATE);
     }
 
     /** Looks up this tracker's stores; called from the client processor's init. */
     public void init(ProcessorContext<?, ?> context) {
+        threads = context.getStateStore(ResponsivenessStores.OPEN_THREADS);
+        deadlines = context.getStateStore(ResponsivenessStores.REPLY_DEADLINES);
+        summaries = context.getStateStore(ResponsivenessStores.RESPONSIVENESS_STATE);
     }
 
     /**
@@ -44,7 +96,23 @@ public final class ResponsivenessTracker {
      */
     public List<PaymentAlert> onMessage(String clientKey, MessageEvent event, FreelancerSettings settings,
             boolean hasOverdueInvoice) {
-        return List.of();
+        List<PaymentAlert> alerts = new ArrayList<>();
+        ClientResponsiveness s = summary(clientKey);
+        BusinessCalendar calendar = BusinessCalendar.of(settings);
+        Object payload = event.getPayload();
+        if (payload instanceof MessageSent sent) {
+            long at = sent.getSentAt().toEpochMilli();
+            fireOwnDeadlinesBefore(clientKey, s, at, settings, hasOverdueInvoice, alerts);
+            onSent(clientKey, s, sent, at, calendar, settings, hasOverdueInvoice, alerts);
+        } else if (payload instanceof MessageReceived received) {
+            long at = received.getReceivedAt().toEpochMilli();
+            fireOwnDeadlinesBefore(clientKey, s, at, settings, hasOverdueInvoice, alerts);
+            onReceived(clientKey, s, received, at, calendar, settings, alerts);
+        } else {
+            throw new IllegalArgumentException("message event without a MessageSent/MessageReceived payload");
+        }
+        summaries.put(clientKey, s);
+        return alerts;
     }
 
     /**
@@ -56,11 +124,306 @@ public final class ResponsivenessTracker {
      */
     public List<PaymentAlert> onTime(long now, Function<String, FreelancerSettings> settingsByTenant,
             Predicate<String> hasOverdueInvoice) {
-        return List.of();
+        List<KeyValue<String, ThreadRef>> due = new ArrayList<>();
+        // Keys are "<13-digit time>|...": the range [0, pad(now)] holds exactly the deadlines strictly before now,
+        // because pad(now) alone is never a key and sorts before every "pad(now)|..." key.
+        try (KeyValueIterator<String, ThreadRef> it = deadlines.range(pad(0), pad(now))) {
+            while (it.hasNext() && due.size() < MAX_DEADLINES_PER_TICK) {
+                due.add(it.next());
+            }
+        }
+        List<PaymentAlert> alerts = new ArrayList<>();
+        Map<String, ClientResponsiveness> touched = new LinkedHashMap<>();
+        for (KeyValue<String, ThreadRef> entry : due) {
+            ThreadRef ref = entry.value;
+            OpenThread thread = threads.get(threadKey(ref.clientKey(), ref.threadId()));
+            if (thread == null || thread.ghosted || !entry.key.equals(deadlineKey(thread))) {
+                deadlines.delete(entry.key); // stale: answered or re-armed since
+                continue;
+            }
+            ClientResponsiveness s = touched.computeIfAbsent(ref.clientKey(), this::summary);
+            FreelancerSettings settings = settingsByTenant.apply(ClientKey.parse(ref.clientKey()).tenantId());
+            fireDeadline(thread, s, settings, hasOverdueInvoice.test(ref.clientKey()), alerts);
+        }
+        touched.forEach(summaries::put);
+        return alerts;
     }
 
     /** The client's responsiveness figures as of {@code asOf} (epoch millis), for its profile. */
     public ResponsivenessStats stats(String clientKey, long asOf, FreelancerSettings settings) {
-        return ResponsivenessStats.newBuilder().build();
+        ClientResponsiveness s = summaries.get(clientKey);
+        return s == null ? ResponsivenessStats.newBuilder().setWindowDays(WINDOW_DAYS).build()
+                : StatsCalculator.stats(s, asOf, settings);
+    }
+
+    // ---- message handling -------------------------------------------------------------------------------
+
+    private void onSent(String clientKey, ClientResponsiveness s, MessageSent sent, long at,
+            BusinessCalendar calendar, FreelancerSettings settings, boolean overdue, List<PaymentAlert> alerts) {
+        s.seen(at);
+        s.lastOutboundAt = s.lastOutboundAt == ClientResponsiveness.NONE ? at : Math.max(s.lastOutboundAt, at);
+        if (!sent.getExpectsReply()) {
+            return;
+        }
+        String key = threadKey(clientKey, sent.getThreadId());
+        OpenThread thread = threads.get(key);
+        if (thread == null) {
+            long deadline = calendar.addBusinessDays(at, Math.max(1, settings.getGhostingThresholdBusinessDays()));
+            thread = new OpenThread(clientKey, sent.getThreadId(), at, deadline);
+            deadlines.put(deadlineKey(thread), new ThreadRef(clientKey, sent.getThreadId()));
+            s.openThreads++;
+        } else {
+            // The silence is measured from the first unanswered message, so a follow-up does not reset the clock.
+            thread.followUps++;
+            thread.lastSentAt = Math.max(thread.lastSentAt, at);
+        }
+        threads.put(key, thread);
+
+        if (s.unansweredSince == ClientResponsiveness.NONE) {
+            s.unansweredSince = at;
+            s.unansweredThread = sent.getThreadId();
+            s.consecutiveFollowUps = 0;
+        } else {
+            s.consecutiveFollowUps++;
+        }
+        int limit = settings.getFollowUpsBeforeGhosting();
+        if (limit > 0 && s.consecutiveFollowUps >= limit && !s.ghosting) {
+            String episodeKey = "followups" + SEP + s.unansweredThread + SEP + s.unansweredSince;
+            startEpisode(clientKey, s, episodeKey, s.unansweredThread, s.unansweredSince, at, REASON_FOLLOW_UPS,
+                    calendar, settings, overdue, alerts);
+        }
+    }
+
+    private void onReceived(String clientKey, ClientResponsiveness s, MessageReceived received, long at,
+            BusinessCalendar calendar, FreelancerSettings settings, List<PaymentAlert> alerts) {
+        s.seen(at);
+        s.lastInboundAt = s.lastInboundAt == ClientResponsiveness.NONE ? at : Math.max(s.lastInboundAt, at);
+        s.addInbound(Math.floorDiv(at, DAY_MILLIS), calendar.isAfterHours(at));
+        s.unansweredSince = ClientResponsiveness.NONE;
+        s.unansweredThread = null;
+        s.consecutiveFollowUps = 0;
+
+        OpenThread answered = received.getThreadId() != null
+                ? threads.get(threadKey(clientKey, received.getThreadId()))
+                : oldestOpenThread(clientKey);
+        if (answered != null) {
+            s.addLatency(at, calendar.businessMinutesBetween(answered.firstUnansweredAt, at));
+            threads.delete(threadKey(clientKey, answered.threadId));
+            deadlines.delete(deadlineKey(answered));
+            s.openThreads = Math.max(0, s.openThreads - 1);
+        }
+
+        if (s.ghosting) {
+            endEpisode(clientKey, s, received, at, calendar, settings, alerts);
+        }
+        checkAfterHours(clientKey, s, at, settings, alerts);
+    }
+
+    /** Fires this client's deadlines that passed before {@code at}, oldest first, before the message applies. */
+    private void fireOwnDeadlinesBefore(String clientKey, ClientResponsiveness s, long at,
+            FreelancerSettings settings, boolean overdue, List<PaymentAlert> alerts) {
+        if (s.openThreads == 0) {
+            return;
+        }
+        List<OpenThread> due = new ArrayList<>();
+        for (OpenThread t : openThreads(clientKey)) {
+            if (!t.ghosted && t.deadlineAt < at) {
+                due.add(t);
+            }
+        }
+        due.sort(Comparator.comparingLong((OpenThread t) -> t.deadlineAt).thenComparing(t -> t.threadId));
+        for (OpenThread t : due) {
+            fireDeadline(t, s, settings, overdue, alerts);
+        }
+    }
+
+    private void fireDeadline(OpenThread thread, ClientResponsiveness s, FreelancerSettings settings,
+            boolean overdue, List<PaymentAlert> alerts) {
+        deadlines.delete(deadlineKey(thread));
+        thread.ghosted = true;
+        threads.put(threadKey(thread.clientKey, thread.threadId), thread);
+        if (!s.ghosting) {
+            String episodeKey = "thread" + SEP + thread.threadId + SEP + thread.firstUnansweredAt;
+            startEpisode(thread.clientKey, s, episodeKey, thread.threadId, thread.firstUnansweredAt,
+                    thread.deadlineAt, REASON_THRESHOLD, BusinessCalendar.of(settings), settings, overdue, alerts);
+        }
+    }
+
+    // ---- ghosting episodes and alerts ---------------------------------------------------------------------
+
+    private void startEpisode(String clientKey, ClientResponsiveness s, String episodeKey, String threadId,
+            long startedAt, long detectedAt, String reason, BusinessCalendar calendar, FreelancerSettings settings,
+            boolean overdue, List<PaymentAlert> alerts) {
+        s.ghosting = true;
+        s.episodeKey = episodeKey;
+        s.addEpisode(new ClientResponsiveness.Episode(startedAt, detectedAt, ClientResponsiveness.NONE, reason));
+        if (!settings.getAlertOptIns().getGhosting()) {
+            return;
+        }
+        ClientKey ck = ClientKey.parse(clientKey);
+        int silentDays = calendar.businessDaysBetween(startedAt, detectedAt);
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("reason", reason);
+        facts.put("threadId", threadId);
+        facts.put("unansweredSince", Instant.ofEpochMilli(startedAt).toString());
+        facts.put("businessDaysSilent", Integer.toString(silentDays));
+        facts.put("ghostingThresholdBusinessDays", Integer.toString(settings.getGhostingThresholdBusinessDays()));
+        facts.put("consecutiveUnansweredFollowUps", Integer.toString(s.consecutiveFollowUps));
+        facts.put("followUpsBeforeGhosting", Integer.toString(settings.getFollowUpsBeforeGhosting()));
+        facts.put("unansweredThreads", Integer.toString(s.openThreads));
+        facts.put("lastInboundAt", s.lastInboundAt == ClientResponsiveness.NONE ? "never"
+                : Instant.ofEpochMilli(s.lastInboundAt).toString());
+        facts.put("overdueInvoice", Boolean.toString(overdue));
+        facts.put("timezone", calendar.zone().getId());
+        String why = REASON_THRESHOLD.equals(reason)
+                ? "has not answered for " + silentDays + " business days (thread " + threadId + ")"
+                : "left " + s.consecutiveFollowUps + " follow-ups unanswered (first message in thread " + threadId
+                        + ", " + silentDays + " business days ago)";
+        String summary = "Client " + ck.clientId() + " " + why
+                + (overdue ? " while an invoice is overdue." : ".");
+        alerts.add(alert(ck, AlertType.GHOSTING, overdue ? Severity.CRITICAL : Severity.WARNING, episodeKey,
+                detectedAt, facts, summary));
+    }
+
+    private void endEpisode(String clientKey, ClientResponsiveness s, MessageReceived received, long at,
+            BusinessCalendar calendar, FreelancerSettings settings, List<PaymentAlert> alerts) {
+        ClientResponsiveness.Episode episode = s.currentEpisode();
+        String episodeKey = s.episodeKey;
+        s.ghosting = false;
+        s.episodeKey = null;
+        if (episode != null && episode.endedAt == ClientResponsiveness.NONE) {
+            episode.endedAt = at;
+        }
+        if (!settings.getAlertOptIns().getGhosting() || episode == null) {
+            return;
+        }
+        ClientKey ck = ClientKey.parse(clientKey);
+        int silentDays = calendar.businessDaysBetween(episode.startedAt, at);
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("unansweredSince", Instant.ofEpochMilli(episode.startedAt).toString());
+        facts.put("ghostingDetectedAt", Instant.ofEpochMilli(episode.detectedAt).toString());
+        facts.put("repliedAt", Instant.ofEpochMilli(at).toString());
+        facts.put("businessDaysSilent", Integer.toString(silentDays));
+        facts.put("replyThreadId", received.getThreadId() == null ? "none" : received.getThreadId());
+        facts.put("unansweredThreads", Integer.toString(s.openThreads));
+        facts.put("timezone", calendar.zone().getId());
+        String summary = "Client " + ck.clientId() + " replied again after " + silentDays + " business days of silence.";
+        alerts.add(alert(ck, AlertType.RESPONSIVE_AGAIN, Severity.INFO, episodeKey, at, facts, summary));
+    }
+
+    private void checkAfterHours(String clientKey, ClientResponsiveness s, long at, FreelancerSettings settings,
+            List<PaymentAlert> alerts) {
+        StatsCalculator.Inbound inbound = StatsCalculator.inbound(s, at);
+        double threshold = settings.getAfterHoursShareThreshold();
+        if (inbound.count() == 0 || inbound.share() <= threshold) {
+            s.afterHoursAlerted = false; // back under the threshold: a later crossing alerts again
+            return;
+        }
+        if (s.afterHoursAlerted || inbound.count() < MIN_AFTER_HOURS_SAMPLE
+                || !settings.getAlertOptIns().getAfterHoursContact()) {
+            return;
+        }
+        s.afterHoursAlerted = true;
+        ClientKey ck = ClientKey.parse(clientKey);
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("afterHoursShare", fmt(inbound.share()));
+        facts.put("afterHoursShareThreshold", fmt(threshold));
+        facts.put("afterHoursInWindow", Integer.toString(inbound.afterHours()));
+        facts.put("inboundInWindow", Integer.toString(inbound.count()));
+        facts.put("windowDays", Integer.toString(WINDOW_DAYS));
+        facts.put("workingHours", hhmm(settings.getWorkdayStartMinute()) + "-" + hhmm(settings.getWorkdayEndMinute()));
+        facts.put("timezone", settings.getTimezone());
+        String summary = "Client " + ck.clientId() + " sent " + inbound.afterHours() + " of " + inbound.count()
+                + " messages outside your working hours in the last " + WINDOW_DAYS + " days ("
+                + Math.round(inbound.share() * 100) + "%).";
+        alerts.add(alert(ck, AlertType.AFTER_HOURS_CONTACT, Severity.INFO, Long.toString(at), at, facts, summary));
+    }
+
+    private static PaymentAlert alert(ClientKey ck, AlertType type, Severity severity, String condition,
+            long occurredAt, Map<String, String> facts, String summary) {
+        return PaymentAlert.newBuilder()
+                .setAlertId(ck.tenantId() + SEP + ck.clientId() + SEP + type.name() + SEP + condition)
+                .setTenantId(ck.tenantId())
+                .setClientId(ck.clientId())
+                .setClientName(null)
+                .setType(type)
+                .setSeverity(severity)
+                .setOccurredAt(Instant.ofEpochMilli(occurredAt))
+                .setInvoiceIds(List.of())
+                .setAmounts(List.of())
+                .setFacts(facts)
+                .setSummary(summary)
+                .build();
+    }
+
+    // ---- store access -------------------------------------------------------------------------------------
+
+    private ClientResponsiveness summary(String clientKey) {
+        ClientResponsiveness s = summaries.get(clientKey);
+        return s == null ? new ClientResponsiveness() : s;
+    }
+
+    private List<OpenThread> openThreads(String clientKey) {
+        List<OpenThread> result = new ArrayList<>();
+        try (KeyValueIterator<String, OpenThread> it = threads.prefixScan(clientKey + SEP, Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                OpenThread t = it.next().value;
+                // A client id may contain '|', so "t|a" + "|b|x" also matches client "a|b": check the owner.
+                if (t != null && clientKey.equals(t.clientKey)) {
+                    result.add(t);
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The awaiting thread whose first unanswered message is oldest: what a thread-less reply answers. */
+    private OpenThread oldestOpenThread(String clientKey) {
+        OpenThread oldest = null;
+        for (OpenThread t : openThreads(clientKey)) {
+            if (oldest == null || t.firstUnansweredAt < oldest.firstUnansweredAt
+                    || (t.firstUnansweredAt == oldest.firstUnansweredAt && t.threadId.compareTo(oldest.threadId) < 0)) {
+                oldest = t;
+            }
+        }
+        return oldest;
+    }
+
+    static String threadKey(String clientKey, String threadId) {
+        return clientKey + SEP + threadId;
+    }
+
+    static String deadlineKey(OpenThread thread) {
+        return pad(thread.deadlineAt) + SEP + thread.clientKey + SEP + thread.threadId;
+    }
+
+    /** Zero-padded epoch millis, so string order is time order (13 digits cover years 1970 to 2286). */
+    static String pad(long epochMillis) {
+        return String.format(Locale.ROOT, "%013d", Math.max(0, epochMillis));
+    }
+
+    static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String hhmm(int minuteOfDay) {
+        return String.format(Locale.ROOT, "%02d:%02d", minuteOfDay / 60, minuteOfDay % 60);
+    }
+
+    /** Maps the stored episodes to the profile's timeline: ongoing ones and those ended in the last 180 days. */
+    static List<GhostingEpisode> timeline(ClientResponsiveness s, long asOf) {
+        List<GhostingEpisode> out = new ArrayList<>();
+        for (ClientResponsiveness.Episode e : s.episodes) {
+            boolean ongoing = e.endedAt == ClientResponsiveness.NONE;
+            if (ongoing || e.endedAt >= asOf - TIMELINE_MILLIS) {
+                out.add(GhostingEpisode.newBuilder()
+                        .setStartedAt(Instant.ofEpochMilli(e.startedAt))
+                        .setDetectedAt(Instant.ofEpochMilli(e.detectedAt))
+                        .setEndedAt(ongoing ? null : Instant.ofEpochMilli(e.endedAt))
+                        .setReason(e.reason)
+                        .build());
+            }
+        }
+        return out;
     }
 }
