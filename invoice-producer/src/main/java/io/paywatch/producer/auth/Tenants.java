@@ -1,0 +1,67 @@
+package io.paywatch.producer.auth;
+
+import io.micronaut.http.HttpStatus;
+import io.paywatch.producer.problem.ProblemException;
+import jakarta.inject.Singleton;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configured tenants, and API-key authentication against them. A presented key is hashed and compared
+ * with every configured hash in constant time, so neither the keys nor their hashes leak through timing.
+ */
+@Singleton
+public class Tenants {
+
+    private static final String BEARER = "Bearer ";
+
+    private final Map<String, TenantConfiguration> byId = new HashMap<>();
+
+    public Tenants(Collection<TenantConfiguration> tenants) {
+        tenants.forEach(t -> byId.put(t.getTenantId(), t));
+    }
+
+    /** A tenant by id. */
+    public Optional<TenantConfiguration> find(String tenantId) {
+        return Optional.ofNullable(byId.get(tenantId));
+    }
+
+    /**
+     * The tenant whose API key the {@code Authorization} header carries.
+     *
+     * @throws ProblemException 401 when the header is missing, malformed or the key unknown
+     */
+    public TenantConfiguration authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw unauthorized("missing Authorization: Bearer <api key>");
+        }
+        String key = authorization.substring(BEARER.length()).strip();
+        if (key.isEmpty()) {
+            throw unauthorized("missing Authorization: Bearer <api key>");
+        }
+        byte[] presented = ApiKeyHash.of(key).getBytes(StandardCharsets.US_ASCII);
+        TenantConfiguration match = null;
+        for (TenantConfiguration t : byId.values()) {
+            String hash = t.getApiKeySha256();
+            if (hash != null && MessageDigest.isEqual(presented,
+                    hash.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+                match = t;
+            }
+        }
+        if (match == null) {
+            throw unauthorized("unknown API key");
+        }
+        return match;
+    }
+
+    private static ProblemException unauthorized(String detail) {
+        return new ProblemException(HttpStatus.UNAUTHORIZED, detail, java.util.List.of(),
+                Map.of("WWW-Authenticate", "Bearer"));
+    }
+}

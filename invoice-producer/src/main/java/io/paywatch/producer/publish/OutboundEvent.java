@@ -1,0 +1,44 @@
+package io.paywatch.producer.publish;
+
+import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.contract.InvoiceEvent;
+import io.paywatch.contract.MessageEvent;
+import io.paywatch.schemas.ClientKey;
+import io.paywatch.schemas.TopicSpec;
+import io.paywatch.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * A validated record ready for Kafka: topic, key and Avro-encoded value, plus the labels metrics use.
+ * The value is encoded here, once, with the catalogue's serde, so the publisher deals only in bytes.
+ */
+public record OutboundEvent(String topic, String key, byte[] value, String type, String eventId, String source) {
+
+    /** An invoice lifecycle event, keyed tenant|client. */
+    public static OutboundEvent invoice(String tenantId, String clientId, SpecificRecord payload, String eventId,
+            String source) {
+        InvoiceEvent envelope = new InvoiceEvent(payload);
+        return of(Topics.INVOICE_EVENTS, ClientKey.of(tenantId, clientId), envelope,
+                payload.getSchema().getName(), eventId, source);
+    }
+
+    /** A communication event, keyed tenant|client. */
+    public static OutboundEvent message(String tenantId, String clientId, SpecificRecord payload, String eventId,
+            String source) {
+        MessageEvent envelope = new MessageEvent(payload);
+        return of(Topics.MESSAGE_EVENTS, ClientKey.of(tenantId, clientId), envelope,
+                payload.getSchema().getName(), eventId, source);
+    }
+
+    /** A tenant's settings, keyed by tenantId alone. */
+    public static OutboundEvent settings(FreelancerSettings settings) {
+        return of(Topics.FREELANCER_SETTINGS, settings.getTenantId(), settings, "FreelancerSettings",
+                "settings:" + settings.getTenantId(), "API");
+    }
+
+    private static <V> OutboundEvent of(TopicSpec<String, V> spec, String key, V value, String type, String eventId,
+            String source) {
+        byte[] bytes = spec.valueSerde().serializer().serialize(spec.name(), value);
+        return new OutboundEvent(spec.name(), key, bytes, type, eventId, source);
+    }
+}
