@@ -1,0 +1,31 @@
+package io.paywatch.alerts.policy;
+
+import java.time.Instant;
+
+/** What the delivery policy says to do with one alert for one channel, now. */
+public sealed interface Decision {
+
+    /** Deliver now. */
+    record Send() implements Decision {
+    }
+
+    /** The tenant does not want this alert type. */
+    record OptedOut() implements Decision {
+    }
+
+    /** An email of the same type about the same client went out too recently. */
+    record Cooldown(Instant lastSent) implements Decision {
+    }
+
+    /** The tenant reads one digest a day; park until the digest goes out. */
+    record QueueForDigest() implements Decision {
+    }
+
+    /** It is night for the tenant; park until quiet hours end. */
+    record DeferQuietHours(Instant until) implements Decision {
+    }
+
+    /** No settings for the tenant yet: nowhere to send; retry later, never drop. */
+    record NoSettings() implements Decision {
+    }
+}

@@ -1,0 +1,65 @@
+package io.paywatch.alerts.policy;
+
+import io.paywatch.contract.AlertOptIns;
+import io.paywatch.contract.DeliveryMode;
+import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.contract.PaymentAlert;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The per-tenant rules, as a pure function of the alert, the settings, the time and the last email of the same
+ * kind. Order matters: opt-out first (nothing to hold), digest next (the digest ignores cooldown and quiet
+ * hours: it is one email at the end of the quiet hours), then cooldown, then quiet hours.
+ */
+public final class DeliveryPolicy {
+
+    private DeliveryPolicy() {
+    }
+
+    /** The decision for the email channel. */
+    public static Decision decideEmail(PaymentAlert alert, FreelancerSettings settings, Instant now,
+            Optional<Instant> lastSentSameClientAndType) {
+        if (settings == null) {
+            return new Decision.NoSettings();
+        }
+        if (!optedIn(alert, settings)) {
+            return new Decision.OptedOut();
+        }
+        if (settings.getDeliveryMode() == DeliveryMode.DAILY_DIGEST) {
+            return new Decision.QueueForDigest();
+        }
+        if (lastSentSameClientAndType.isPresent() && settings.getCooldownHours() > 0) {
+            Instant last = lastSentSameClientAndType.get();
+            if (now.isBefore(last.plus(Duration.ofHours(settings.getCooldownHours())))) {
+                return new Decision.Cooldown(last);
+            }
+        }
+        if (QuietHours.isQuiet(now, settings)) {
+            return new Decision.DeferQuietHours(QuietHours.nextEnd(now, settings));
+        }
+        return new Decision.Send();
+    }
+
+    /** Whether the tenant wants this alert type. Unknown (newer) types are delivered rather than dropped. */
+    public static boolean optedIn(PaymentAlert alert, FreelancerSettings settings) {
+        AlertOptIns in = settings.getAlertOptIns();
+        return switch (alert.getType()) {
+            case INVOICE_OVERDUE -> in.getInvoiceOverdue();
+            case INVOICE_AT_RISK -> in.getInvoiceAtRisk();
+            case PAYMENT_DRIFT, RECOVERED -> in.getPaymentDrift();
+            case GHOSTING, RESPONSIVE_AGAIN -> in.getGhosting();
+            case AFTER_HOURS_CONTACT -> in.getAfterHoursContact();
+            case UNKNOWN -> true;
+        };
+    }
+
+    /** Exponential backoff: {@code initial * multiplier^(attempts-1)}, capped at {@code max}. */
+    public static Duration backoff(int attempts, Duration initial, Duration max, double multiplier) {
+        double factor = Math.pow(multiplier, Math.max(0, attempts - 1));
+        double millis = initial.toMillis() * factor;
+        return millis >= max.toMillis() ? max : Duration.ofMillis((long) millis);
+    }
+}
