@@ -1,0 +1,274 @@
+package io.paywatch.processor.responsiveness;
+
+import io.paywatch.contract.AlertOptIns;
+import io.paywatch.contract.AlertType;
+import io.paywatch.contract.MessageEvent;
+import io.paywatch.contract.PaymentAlert;
+import io.paywatch.contract.ResponsivenessStats;
+import io.paywatch.contract.Severity;
+import io.paywatch.schemas.ClientKey;
+import io.paywatch.schemas.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+
+import static io.paywatch.processor.responsiveness.TrackerHarness.received;
+import static io.paywatch.processor.responsiveness.TrackerHarness.sent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The tracker driven through a TopologyTestDriver with its real stores, by a harness processor that calls it
+ * the way the client processor's contract says. Time is pinned: 2025-03-05 is a Wednesday, tenant in UTC with
+ * the default settings (09-18, Monday-Friday, 5 business days, 2 follow-ups).
+ */
+class GhostingHarnessTest {
+
+    private static final String T = "t1";
+    private static final String C = "c1";
+    private static final String KEY = ClientKey.of(T, C);
+    private static final Instant SENT = Instant.parse("2025-03-05T10:00:00Z");
+    private static final Instant DEADLINE = Instant.parse("2025-03-12T10:00:00Z");
+
+    private final TrackerHarness harness = new TrackerHarness();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, MessageEvent> messages;
+    private TestOutputTopic<String, PaymentAlert> alerts;
+    private TestOutputTopic<String, ResponsivenessStats> stats;
+
+    private void start(Instant wallClock) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "responsiveness-harness");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(harness.topology(), props, wallClock);
+        messages = driver.createInputTopic(Topics.MESSAGE_EVENTS.name(), Serdes.String().serializer(),
+                Topics.MESSAGE_EVENTS.valueSerde().serializer());
+        alerts = driver.createOutputTopic(Topics.PAYMENT_ALERTS.name(), Serdes.String().deserializer(),
+                TrackerHarness.ALERTS.deserializer());
+        stats = driver.createOutputTopic(TrackerHarness.STATS_TOPIC, Serdes.String().deserializer(),
+                TrackerHarness.STATS.deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void pipe(MessageEvent event, String iso) {
+        messages.pipeInput(KEY, event, Instant.parse(iso));
+    }
+
+    private void pipe(String key, MessageEvent event, String iso) {
+        messages.pipeInput(key, event, Instant.parse(iso));
+    }
+
+    private ResponsivenessStats lastStats() {
+        List<ResponsivenessStats> all = stats.readValuesToList();
+        assertThat(all).isNotEmpty();
+        return all.get(all.size() - 1);
+    }
+
+    @Test
+    void aReplyOnBusinessDayFourRaisesNothing() {
+        start(SENT);
+        pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
+        // Tuesday of the next week: 6 calendar days but only 4 business days later.
+        pipe(received(T, C, "th-1", "2025-03-11T10:00:00Z"), "2025-03-11T10:00:00Z");
+        driver.advanceWallClockTime(Duration.ofDays(10));
+
+        assertThat(alerts.readValuesToList()).isEmpty();
+        ResponsivenessStats s = lastStats();
+        assertThat(s.getRepliesInWindow()).isEqualTo(1);
+        // Wed 10-18 (8) + Thu, Fri, Mon (9 each) + Tue 09-10 (1) = 36 business hours.
+        assertThat(s.getMedianReplyBusinessHours()).isEqualTo(36.0);
+        assertThat(s.getAnsweredWithinTargetShare()).isEqualTo(0.0);
+        assertThat(s.getUnansweredThreads()).isZero();
+        assertThat(s.getGhosting()).isFalse();
+    }
+
+    @Test
+    void aReplyOnBusinessDaySixInAReplayRaisesGhostingThenResponsiveAgain() {
+        start(Instant.parse("2030-01-01T00:00:00Z")); // wall clock far away: only stream time drives this replay
+        pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
+        pipe(received(T, C, "th-1", "2025-03-13T10:00:00Z"), "2025-03-13T10:00:00Z");
+
+        List<PaymentAlert> raised = alerts.readValuesToList();
+        assertThat(raised).extracting(PaymentAlert::getType)
+                .containsExactly(AlertType.GHOSTING, AlertType.RESPONSIVE_AGAIN);
+        PaymentAlert ghosting = raised.get(0);
+        assertThat(ghosting.getAlertId()).isEqualTo("t1|c1|GHOSTING|thread|th-1|" + SENT.toEpochMilli());
+        assertThat(ghosting.getOccurredAt()).isEqualTo(DEADLINE);
+        assertThat(ghosting.getSeverity()).isEqualTo(Severity.WARNING);
+        assertThat(ghosting.getFacts()).containsEntry("businessDaysSilent", "5")
+                .containsEntry("threadId", "th-1").containsEntry("lastInboundAt", "never")
+                .containsEntry("reason", ResponsivenessTracker.REASON_THRESHOLD);
+        assertThat(ghosting.getClientName()).isNull();
+        assertThat(ghosting.getSummary()).contains("5 business days");
+        PaymentAlert again = raised.get(1);
+        assertThat(again.getAlertId()).isEqualTo("t1|c1|RESPONSIVE_AGAIN|thread|th-1|" + SENT.toEpochMilli());
+        assertThat(again.getFacts()).containsEntry("businessDaysSilent", "6");
+
+        ResponsivenessStats s = lastStats();
+        assertThat(s.getGhosting()).isFalse();
+        assertThat(s.getGhostingTimeline()).hasSize(1);
+        assertThat(s.getGhostingTimeline().get(0).getEndedAt()).isEqualTo(Instant.parse("2025-03-13T10:00:00Z"));
+    }
+
+    @Test
+    void wallClockNoticesSilenceWithNoEventAndMatchesTheReplaysAlertIds() {
+        start(SENT);
+        pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
+        driver.advanceWallClockTime(Duration.ofDays(7).minusMinutes(1));
+        assertThat(alerts.readValuesToList()).isEmpty(); // one minute before the deadline: nothing yet
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        List<PaymentAlert> live = alerts.readValuesToList();
+        assertThat(live).extracting(PaymentAlert::getType).containsExactly(AlertType.GHOSTING);
+        driver.advanceWallClockTime(Duration.ofDays(3));
+        assertThat(alerts.readValuesToList()).as("a deadline fires once").isEmpty();
+        pipe(received(T, C, "th-1", "2025-03-13T10:00:00Z"), "2025-03-13T10:00:00Z");
+        live = concat(live, alerts.readValuesToList());
+
+        assertThat(live).extracting(PaymentAlert::getAlertId).containsExactly(
+                "t1|c1|GHOSTING|thread|th-1|" + SENT.toEpochMilli(),
+                "t1|c1|RESPONSIVE_AGAIN|thread|th-1|" + SENT.toEpochMilli());
+        assertThat(live.get(0).getOccurredAt()).isEqualTo(DEADLINE);
+    }
+
+    @Test
+    void streamTimeFromAnotherClientNoticesTheSilence() {
+        start(Instant.parse("2030-01-01T00:00:00Z"));
+        pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
+        pipe(ClientKey.of(T, "other"), received(T, "other", "x", "2025-03-12T10:05:00Z"), "2025-03-12T10:05:00Z");
+        List<PaymentAlert> raised = alerts.readValuesToList();
+        assertThat(raised).extracting(PaymentAlert::getAlertId)
+                .containsExactly("t1|c1|GHOSTING|thread|th-1|" + SENT.toEpochMilli());
+        assertThat(raised.get(0).getClientId()).isEqualTo(C);
+    }
+
+    @Test
+    void twoUnansweredFollowUpsRaiseGhostingOnce() {
+        start(Instant.parse("2030-01-01T00:00:00Z"));
+        pipe(sent(T, C, "th-1", "2025-03-03T10:00:00Z", true), "2025-03-03T10:00:00Z");
+        pipe(sent(T, C, "th-1", "2025-03-04T10:00:00Z", true), "2025-03-04T10:00:00Z");
+        assertThat(alerts.readValuesToList()).as("one follow-up is not enough").isEmpty();
+        assertThat(lastStats().getConsecutiveUnansweredFollowUps()).isEqualTo(1);
+        pipe(sent(T, C, "th-2", "2025-03-05T10:00:00Z", true), "2025-03-05T10:00:00Z");
+
+        List<PaymentAlert> raised = alerts.readValuesToList();
+        assertThat(raised).hasSize(1);
+        PaymentAlert a = raised.get(0);
+        assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
+        assertThat(a.getAlertId()).isEqualTo("t1|c1|GHOSTING|followups|th-1|"
+                + Instant.parse("2025-03-03T10:00:00Z").toEpochMilli());
+        assertThat(a.getFacts()).containsEntry("reason", ResponsivenessTracker.REASON_FOLLOW_UPS)
+                .containsEntry("consecutiveUnansweredFollowUps", "2").containsEntry("unansweredThreads", "2");
+        ResponsivenessStats s = lastStats();
+        assertThat(s.getGhosting()).isTrue();
+        assertThat(s.getUnansweredThreads()).isEqualTo(2);
+
+        // The 5-day deadline of th-1 passes later: the client is already ghosting, so no second alert.
+        pipe(ClientKey.of(T, "other"), received(T, "other", "x", "2025-03-20T10:00:00Z"), "2025-03-20T10:00:00Z");
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void ghostingWhileAnInvoiceIsOverdueIsCritical() {
+        harness.overdue.add(KEY);
+        start(SENT);
+        pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
+        driver.advanceWallClockTime(Duration.ofDays(8));
+        List<PaymentAlert> raised = alerts.readValuesToList();
+        assertThat(raised).singleElement().satisfies(a -> {
+            assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
+            assertThat(a.getFacts()).containsEntry("overdueInvoice", "true");
+            assertThat(a.getSummary()).contains("overdue");
+        });
+    }
+
+    @Test
+    void ghostingOptOutKeepsTheStateButRaisesNoAlert() {
+        harness.settings.put(T, TestSettings.defaults(T)
+                .setAlertOptIns(AlertOptIns.newBuilder().setGhosting(false).build()).build());
+        start(Instant.parse("2030-01-01T00:00:00Z"));
+        pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
+        pipe(sent(T, C, "th-9", "2025-03-12T11:00:00Z", false), "2025-03-12T11:00:00Z");
+        assertThat(alerts.readValuesToList()).isEmpty();
+        assertThat(lastStats().getGhosting()).isTrue();
+    }
+
+    @Test
+    void aThreadlessReplyAnswersTheOldestAwaitingThread() {
+        start(Instant.parse("2030-01-01T00:00:00Z"));
+        pipe(sent(T, C, "th-new", "2025-03-05T12:00:00Z", true), "2025-03-05T12:00:00Z");
+        pipe(ClientKey.of(T, C), sent(T, C, "th-old", "2025-03-05T11:00:00Z", true), "2025-03-05T11:00:00Z");
+        pipe(received(T, C, null, "2025-03-06T10:00:00Z"), "2025-03-06T10:00:00Z");
+        ResponsivenessStats s = lastStats();
+        assertThat(s.getUnansweredThreads()).isEqualTo(1);
+        // th-old: Wed 11-18 (7) + Thu 09-10 (1) = 8 business hours.
+        assertThat(s.getMedianReplyBusinessHours()).isEqualTo(8.0);
+        assertThat(s.getConsecutiveUnansweredFollowUps()).isZero();
+    }
+
+    @Test
+    void afterHoursContactAlertsOnlyWhenOptedInAndOnlyOnce() {
+        harness.settings.put(T, TestSettings.defaults(T).setTimezone("Europe/Rome")
+                .setAlertOptIns(AlertOptIns.newBuilder().setAfterHoursContact(true).build()).build());
+        harness.settings.put("t2", TestSettings.defaults("t2").setTimezone("Europe/Rome").build());
+        start(Instant.parse("2030-01-01T00:00:00Z"));
+        for (int day = 3; day <= 9; day++) {
+            String iso = String.format("2025-03-%02dT21:00:00Z", day); // 22:00 in Rome
+            pipe(received(T, C, "n" + day, iso), iso);
+            pipe(ClientKey.of("t2", C), received("t2", C, "n" + day, iso), iso);
+        }
+        List<PaymentAlert> raised = alerts.readValuesToList();
+        assertThat(raised).singleElement().satisfies(a -> {
+            assertThat(a.getType()).isEqualTo(AlertType.AFTER_HOURS_CONTACT);
+            assertThat(a.getTenantId()).isEqualTo(T);
+            assertThat(a.getAlertId()).isEqualTo("t1|c1|AFTER_HOURS_CONTACT|"
+                    + Instant.parse("2025-03-07T21:00:00Z").toEpochMilli()); // the 5th message crossed it
+            assertThat(a.getFacts()).containsEntry("afterHoursShare", "1.00").containsEntry("inboundInWindow", "5");
+        });
+        ResponsivenessStats s = lastStats();
+        assertThat(s.getAfterHoursShare()).isEqualTo(1.0);
+        assertThat(s.getInboundPerWeek()).isEqualTo(7.0);
+    }
+
+    @Test
+    void perClientStateStaysBounded() {
+        start(Instant.parse("2030-01-01T00:00:00Z"));
+        Instant t = Instant.parse("2025-01-06T09:30:00Z");
+        for (int i = 0; i < 300; i++) { // 75 days and 300 replies: past every cap
+            Instant sentAt = t.plus(Duration.ofHours(6L * i));
+            Instant replyAt = sentAt.plus(Duration.ofHours(1));
+            pipe(sent(T, C, "th-" + i, sentAt.toString(), true), sentAt.toString());
+            pipe(received(T, C, "th-" + i, replyAt.toString()), replyAt.toString());
+        }
+        KeyValueStore<String, ClientResponsiveness> store = driver.getKeyValueStore(
+                ResponsivenessStores.RESPONSIVENESS_STATE);
+        ClientResponsiveness summary = store.get(KEY);
+        assertThat(summary.latencies).hasSize(ClientResponsiveness.MAX_LATENCIES);
+        assertThat(summary.inboundDays.size()).isLessThanOrEqualTo(ClientResponsiveness.MAX_DAYS);
+        byte[] bytes = StateSerdes.SUMMARY.serializer().serialize("x", summary);
+        assertThat(bytes.length).isLessThan(3_000);
+        assertThat(lastStats().getUnansweredThreads()).isZero();
+        assertThat(driver.getKeyValueStore(ResponsivenessStores.OPEN_THREADS).approximateNumEntries()).isZero();
+    }
+
+    private static List<PaymentAlert> concat(List<PaymentAlert> a, List<PaymentAlert> b) {
+        List<PaymentAlert> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
