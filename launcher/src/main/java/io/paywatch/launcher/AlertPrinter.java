@@ -1,0 +1,98 @@
+package io.paywatch.launcher;
+
+import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Prints every alert on {@code payment-alerts} as it is committed. It starts at the end of the topic, so a
+ * restart does not print old alerts again, and reads only committed (exactly-once) output.
+ */
+public final class AlertPrinter implements AutoCloseable {
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final KafkaConsumer<String, PaymentAlert> consumer;
+    private final PrintStream out;
+    private final AtomicLong printed = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public AlertPrinter(String bootstrapServers, PrintStream out) {
+        this.out = out;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, "paywatch-launcher-alert-printer"),
+                Topics.PAYMENT_ALERTS.keySerde().deserializer(), Topics.PAYMENT_ALERTS.valueSerde().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.PAYMENT_ALERTS.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        // seekToEnd is lazy: resolve the positions now, so alerts raised from here on are all printed.
+        partitions.forEach(consumer::position);
+        this.thread = new Thread(this::run, "alert-printer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Alerts printed so far. */
+    public long printed() {
+        return printed.get();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, PaymentAlert> record : consumer.poll(Duration.ofMillis(500))) {
+                    PaymentAlert a = record.value();
+                    if (a != null) {
+                        out.println(format(a));
+                        printed.incrementAndGet();
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // close() was called.
+        } catch (RuntimeException e) {
+            if (running) {
+                out.println("alert printer stopped: " + e);
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** One console line per alert. */
+    static String format(PaymentAlert a) {
+        String client = a.getClientName() != null ? a.getClientName() + " (" + a.getClientId() + ")" : a.getClientId();
+        return String.format(Locale.ROOT, "ALERT  %s  %-8s %-19s %s / %s: %s", DAY.format(a.getOccurredAt()),
+                a.getSeverity(), a.getType(), a.getTenantId(), client, a.getSummary());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
