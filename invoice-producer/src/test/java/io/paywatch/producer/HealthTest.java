@@ -30,7 +30,8 @@ class HealthTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return Map.of("kafka.bootstrap.servers", SharedKafka.bootstrapServers(), "paywatch.topics.partitions", "3");
+        return Map.of("kafka.bootstrap.servers", SharedKafka.bootstrapServers(), "paywatch.topics.partitions", "3",
+                "micronaut.server.port", "-1");
     }
 
     @Test
