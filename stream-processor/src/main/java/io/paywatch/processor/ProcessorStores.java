@@ -20,4 +20,23 @@ public final class ProcessorStores {
 
     /** Tenant settings as a global store, keyed tenantId. */
     public static final String SETTINGS = "freelancer-settings-store";
+
+    /** Event ids already applied (eventId -> event time), a window store whose retention is the dedupe TTL. */
+    public static final String SEEN_EVENTS = "seen-events";
+
+    /**
+     * Invoices not yet settled, and payments held for an invoice not seen yet, keyed
+     * {@code tenant|client<US>invoiceId} (US = U+001F) so a prefix scan by {@code tenant|client<US>} lists one
+     * client's open invoices.
+     */
+    public static final String OPEN_INVOICES = "open-invoices";
+
+    /**
+     * The next overdue threshold of every open invoice, keyed {@code <13-digit epoch millis>|tenant|client<US>invoice};
+     * a punctuator range-scans only the keys that are due.
+     */
+    public static final String DUE_INDEX = "due-index";
+
+    /** Bounded per-client payment state: last settled invoices, EWMA, baseline, drift state; keyed tenant|client. */
+    public static final String CLIENT_STATE = "client-state";
 }

@@ -1,0 +1,26 @@
+package io.paywatch.processor;
+
+import java.time.Duration;
+
+/**
+ * Tunables of the topology.
+ *
+ * @param wallClockScanInterval  how often the live (wall-clock) scanner looks for due deadlines
+ * @param streamTimeScanInterval how often, in stream time, the replay scanner runs
+ * @param maxDuePerScan          due-index entries handled per scan; the rest wait for the next one, so a day on
+ *                               which thousands of invoices fall due does not stall the stream thread
+ * @param dedupeTtl              how long an event id is remembered (retention of seen-events)
+ * @param replayIdle             the wall-clock scanner runs only if no record was processed for this long, or
+ *                               stream time is close to the wall clock (see {@code ClientProcessor})
+ * @param replayLag              stream time this far behind the wall clock, with records flowing, means a replay
+ * @param recentAlertsPerTenant  alerts kept per tenant (per partition) in the recent-alert store
+ */
+public record TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
+        Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant) {
+
+    /** Defaults: scan every 30 s of wall clock and every hour of stream time, 500 invoices per scan, 180-day TTL. */
+    public static TopologyOptions defaults() {
+        return new TopologyOptions(Duration.ofSeconds(30), Duration.ofHours(1), 500, Duration.ofDays(180),
+                Duration.ofMinutes(2), Duration.ofHours(6), 200);
+    }
+}

@@ -1,0 +1,105 @@
+package io.paywatch.processor;
+
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.paywatch.contract.AlertType;
+import io.paywatch.contract.InvoiceEvent;
+import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.ClientKey;
+import io.paywatch.schemas.Topics;
+import io.paywatch.testkit.KafkaBrokerExtension;
+import io.paywatch.testkit.KafkaTestClients;
+import io.paywatch.testkit.SharedKafka;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole service against the real test broker under exactly_once_v2: invoice events on invoice-events become
+ * INVOICE_OVERDUE alerts on payment-alerts (read with read_committed), and /health reports Kafka Streams.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StreamProcessorIntegrationTest implements TestPropertyProvider {
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    KafkaStreams streams;
+
+    @Override
+    public Map<String, String> getProperties() {
+        try {
+            return Map.of(
+                    "kafka.bootstrap.servers", SharedKafka.bootstrapServers(),
+                    "paywatch.topics.partitions", "3",
+                    "kafka.streams.default.state.dir",
+                    Files.createTempDirectory("paywatch-it-").toString(),
+                    "micronaut.server.port", "-1",
+                    // Live mode within a test's patience: tick every 200 ms, treat 500 ms of silence as live.
+                    "paywatch.processor.wall-clock-scan-interval", "200ms",
+                    "paywatch.processor.replay-idle", "500ms");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void overdueInvoiceOnTheInputTopicBecomesAnAlertUnderExactlyOnce() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        assertThat(streams.toString()).isNotNull();
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String key = ClientKey.of("t-it", "c-it");
+        try (KafkaProducer<String, InvoiceEvent> producer = KafkaTestClients.producer(new StringSerializer(),
+                Topics.INVOICE_EVENTS.valueSerde().serializer())) {
+            // Issued 50 days ago on 30-day terms: 20 days past due, beyond the 3-day grace.
+            producer.send(new ProducerRecord<>(Topics.INVOICE_EVENTS.name(), key,
+                    Events.issued("t-it", "c-it", "inv-late", now.minus(Duration.ofDays(50)), 30, 250_00)));
+            // Issued yesterday: not due, must not alert.
+            producer.send(new ProducerRecord<>(Topics.INVOICE_EVENTS.name(), key,
+                    Events.issued("t-it", "c-it", "inv-fresh", now.minus(Duration.ofDays(1)), 30, 90_00)));
+            producer.flush();
+        }
+
+        List<ConsumerRecord<String, PaymentAlert>> read = KafkaTestClients.readAtLeast(Topics.PAYMENT_ALERTS.name(),
+                new StringDeserializer(), Topics.PAYMENT_ALERTS.valueSerde().deserializer(), 1,
+                Duration.ofSeconds(60));
+        PaymentAlert alert = read.get(0).value();
+        assertThat(read.get(0).key()).isEqualTo(key);
+        assertThat(alert.getType()).isEqualTo(AlertType.INVOICE_OVERDUE);
+        assertThat(alert.getInvoiceIds()).containsExactly("inv-late");
+        assertThat(alert.getFacts()).containsEntry("daysPastDue", "4").containsEntry("outstandingMinor", "25000");
+        assertThat(read).allSatisfy(r -> assertThat(r.value().getInvoiceIds()).doesNotContain("inv-fresh"));
+
+        String health = http.toBlocking().retrieve("/health");
+        assertThat(health).contains("\"status\":\"UP\"").contains("kafkaStreams");
+        String metrics = http.toBlocking().retrieve("/prometheus");
+        assertThat(metrics).contains("paywatch_alerts_raised_total{type=\"INVOICE_OVERDUE\"")
+                .contains("kafka_stream");
+    }
+}

@@ -1,0 +1,117 @@
+package io.paywatch.processor;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.paywatch.contract.ClientProfile;
+import io.paywatch.contract.DeadLetter;
+import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.contract.InvoiceEvent;
+import io.paywatch.contract.InvoiceRisk;
+import io.paywatch.contract.MessageEvent;
+import io.paywatch.contract.PaymentAlert;
+import io.paywatch.processor.ops.ProcessorMetrics;
+import io.paywatch.schemas.ClientKey;
+import io.paywatch.schemas.Topics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * The production topology ({@link PaywatchTopology#buildTopology}) in a TopologyTestDriver with pinned wall-clock
+ * time, the production streams settings and a private state directory. Shared by the processor's tests.
+ */
+public final class TopologyFixture implements AutoCloseable {
+
+    /** Pinned initial wall-clock time. */
+    public static final Instant WALL_START = Instant.parse("2026-06-01T08:00:00Z");
+
+    public final TopologyTestDriver driver;
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    public final TestInputTopic<String, InvoiceEvent> invoices;
+    public final TestInputTopic<String, MessageEvent> messages;
+    public final TestInputTopic<String, FreelancerSettings> settings;
+    public final TestInputTopic<String, byte[]> rawInvoices;
+    public final TestOutputTopic<String, ClientProfile> profiles;
+    public final TestOutputTopic<String, PaymentAlert> alerts;
+    public final TestOutputTopic<String, InvoiceRisk> risks;
+    public final TestOutputTopic<String, DeadLetter> deadLetters;
+    private final Path stateDir;
+
+    public TopologyFixture() {
+        this(TopologyOptions.defaults(), WALL_START);
+    }
+
+    public TopologyFixture(TopologyOptions options, Instant wallStart) {
+        try {
+            stateDir = Files.createTempDirectory("paywatch-ttd-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        PaywatchTopology.buildTopology(builder, options);
+        Properties props = StreamsDefaults.properties();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "ttd:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(ProcessorMetrics.CONFIG_KEY, new ProcessorMetrics(registry));
+        driver = new TopologyTestDriver(builder.build(props), props, wallStart);
+        StringSerializer keys = new StringSerializer();
+        StringDeserializer keyReader = new StringDeserializer();
+        invoices = driver.createInputTopic(Topics.INVOICE_EVENTS.name(), keys,
+                Topics.INVOICE_EVENTS.valueSerde().serializer());
+        messages = driver.createInputTopic(Topics.MESSAGE_EVENTS.name(), keys,
+                Topics.MESSAGE_EVENTS.valueSerde().serializer());
+        settings = driver.createInputTopic(Topics.FREELANCER_SETTINGS.name(), keys,
+                Topics.FREELANCER_SETTINGS.valueSerde().serializer());
+        rawInvoices = driver.createInputTopic(Topics.INVOICE_EVENTS.name(), keys, new ByteArraySerializer());
+        profiles = driver.createOutputTopic(Topics.CLIENT_PROFILES.name(), keyReader,
+                Topics.CLIENT_PROFILES.valueSerde().deserializer());
+        alerts = driver.createOutputTopic(Topics.PAYMENT_ALERTS.name(), keyReader,
+                Topics.PAYMENT_ALERTS.valueSerde().deserializer());
+        risks = driver.createOutputTopic(Topics.INVOICE_RISK.name(), keyReader,
+                Topics.INVOICE_RISK.valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), keyReader,
+                Topics.DEAD_LETTERS.valueSerde().deserializer());
+    }
+
+    /** Pipes an invoice event keyed by its tenant|client, with the ingest timestamp = the wall clock. */
+    public void pipe(String tenant, String client, InvoiceEvent event) {
+        invoices.pipeInput(ClientKey.of(tenant, client), event);
+    }
+
+    public void pipeSettings(FreelancerSettings s) {
+        settings.pipeInput(s.getTenantId(), s);
+    }
+
+    public void advanceWallClock(Duration d) {
+        driver.advanceWallClockTime(d);
+    }
+
+    /** The latest profile of a client in the queryable profile store. */
+    public ClientProfile storedProfile(String tenant, String client) {
+        KeyValueStore<String, ClientProfile> store = driver.getKeyValueStore(ProcessorStores.CLIENT_PROFILES);
+        return store.get(ClientKey.of(tenant, client));
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp dir
+        }
+    }
+}
