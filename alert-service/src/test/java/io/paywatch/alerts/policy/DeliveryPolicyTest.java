@@ -1,0 +1,89 @@
+package io.paywatch.alerts.policy;
+
+import io.paywatch.alerts.Fixtures;
+import io.paywatch.contract.AlertOptIns;
+import io.paywatch.contract.AlertType;
+import io.paywatch.contract.DeliveryMode;
+import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.contract.Language;
+import io.paywatch.contract.PaymentAlert;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeliveryPolicyTest {
+
+    private final FreelancerSettings rome = Fixtures.settings("t", "x@example.com", Language.IT).build();
+    private final PaymentAlert overdue = Fixtures.alert("a", "t", "c", "Acme", AlertType.INVOICE_OVERDUE).build();
+
+    @Test
+    void nightInTheTenantsZoneDefersUntilQuietHoursEnd() {
+        // 21:30 UTC is 22:30 in Rome (CET, UTC+1): held until 08:00 Rome = 07:00 UTC next morning.
+        Decision d = DeliveryPolicy.decideEmail(overdue, rome, Instant.parse("2025-03-12T21:30:00Z"),
+                Optional.empty());
+        assertThat(d).isEqualTo(new Decision.DeferQuietHours(Instant.parse("2025-03-13T07:00:00Z")));
+        // After midnight, the same morning.
+        assertThat(QuietHours.nextEnd(Instant.parse("2025-03-13T01:00:00Z"), rome))
+                .isEqualTo(Instant.parse("2025-03-13T07:00:00Z"));
+        assertThat(DeliveryPolicy.decideEmail(overdue, rome, Instant.parse("2025-03-13T07:00:00Z"),
+                Optional.empty())).isInstanceOf(Decision.Send.class);
+    }
+
+    @Test
+    void quietHoursFollowDaylightSavingTime() {
+        // 30 March 2025: Rome moves to CEST (UTC+2); 08:00 local is 06:00 UTC.
+        assertThat(QuietHours.nextEnd(Instant.parse("2025-03-29T22:00:00Z"), rome))
+                .isEqualTo(Instant.parse("2025-03-30T06:00:00Z"));
+    }
+
+    @Test
+    void quietHoursThatDoNotWrapMidnight() {
+        FreelancerSettings lunch = Fixtures.settings("t", "x@example.com", Language.EN).setTimezone("UTC")
+                .setQuietHoursStartMinute(12 * 60).setQuietHoursEndMinute(13 * 60).build();
+        assertThat(QuietHours.isQuiet(Instant.parse("2025-03-12T12:30:00Z"), lunch)).isTrue();
+        assertThat(QuietHours.isQuiet(Instant.parse("2025-03-12T13:00:00Z"), lunch)).isFalse();
+        assertThat(QuietHours.isQuiet(Instant.parse("2025-03-12T23:00:00Z"), lunch)).isFalse();
+    }
+
+    @Test
+    void cooldownPerClientAndType() {
+        Instant now = Instant.parse("2025-03-12T10:00:00Z");
+        assertThat(DeliveryPolicy.decideEmail(overdue, rome, now, Optional.of(now.minus(Duration.ofHours(23)))))
+                .isInstanceOf(Decision.Cooldown.class);
+        assertThat(DeliveryPolicy.decideEmail(overdue, rome, now, Optional.of(now.minus(Duration.ofHours(24)))))
+                .isInstanceOf(Decision.Send.class);
+    }
+
+    @Test
+    void optOutAndDigest() {
+        Instant day = Instant.parse("2025-03-12T10:00:00Z");
+        FreelancerSettings noOverdue = Fixtures.settings("t", "x@example.com", Language.EN)
+                .setAlertOptIns(AlertOptIns.newBuilder().setInvoiceOverdue(false).build()).build();
+        assertThat(DeliveryPolicy.decideEmail(overdue, noOverdue, day, Optional.empty()))
+                .isInstanceOf(Decision.OptedOut.class);
+        FreelancerSettings digest = Fixtures.settings("t", "x@example.com", Language.EN)
+                .setDeliveryMode(DeliveryMode.DAILY_DIGEST).build();
+        assertThat(DeliveryPolicy.decideEmail(overdue, digest, day, Optional.empty()))
+                .isInstanceOf(Decision.QueueForDigest.class);
+        assertThat(DeliveryPolicy.decideEmail(overdue, null, day, Optional.empty()))
+                .isInstanceOf(Decision.NoSettings.class);
+        // AT_RISK and AFTER_HOURS are opt-in by default.
+        FreelancerSettings defaults = Fixtures.settings("t", "x@example.com", Language.EN)
+                .setAlertOptIns(AlertOptIns.newBuilder().build()).build();
+        assertThat(DeliveryPolicy.optedIn(Fixtures.alert("a", "t", "c", "A", AlertType.INVOICE_AT_RISK).build(),
+                defaults)).isFalse();
+    }
+
+    @Test
+    void backoffIsExponentialAndCapped() {
+        Duration initial = Duration.ofSeconds(5);
+        Duration max = Duration.ofMinutes(15);
+        assertThat(DeliveryPolicy.backoff(1, initial, max, 2.0)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(DeliveryPolicy.backoff(3, initial, max, 2.0)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(DeliveryPolicy.backoff(40, initial, max, 2.0)).isEqualTo(max);
+    }
+}

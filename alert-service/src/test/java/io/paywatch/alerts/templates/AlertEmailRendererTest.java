@@ -1,0 +1,133 @@
+package io.paywatch.alerts.templates;
+
+import io.paywatch.alerts.Fixtures;
+import io.paywatch.contract.AlertType;
+import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.contract.Language;
+import io.paywatch.contract.Money;
+import io.paywatch.contract.PaymentAlert;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AlertEmailRendererTest {
+
+    private static final Map<Language, String> GREETING = Map.of(Language.EN, "Hello Giulia,",
+            Language.IT, "Ciao Giulia,", Language.ES, "Hola, Giulia:", Language.FR, "Bonjour Giulia,",
+            Language.ID, "Halo Giulia,");
+
+    /** The figure each type's subject must name. */
+    private static final Map<AlertType, String> SUBJECT_FIGURE = Map.of(AlertType.INVOICE_OVERDUE, "17",
+            AlertType.INVOICE_AT_RISK, "82", AlertType.PAYMENT_DRIFT, "44", AlertType.RECOVERED, "27",
+            AlertType.GHOSTING, "6", AlertType.RESPONSIVE_AGAIN, "6", AlertType.AFTER_HOURS_CONTACT, "45");
+
+    private final AlertEmailRenderer renderer = new AlertEmailRenderer();
+
+    static Stream<Arguments> everyTypeInEveryLanguage() {
+        return Arrays.stream(AlertType.values()).filter(t -> t != AlertType.UNKNOWN)
+                .flatMap(t -> Arrays.stream(Language.values()).map(l -> Arguments.of(t, l)));
+    }
+
+    @ParameterizedTest(name = "{0} in {1}")
+    @MethodSource("everyTypeInEveryLanguage")
+    void explainsTheAlertWithItsFactsInTheTenantsLanguage(AlertType type, Language language) {
+        FreelancerSettings settings = Fixtures.settings("t1", "giulia@example.com", language).build();
+        PaymentAlert alert = Fixtures.alert("a-1", "t1", "c-9", "Acme Studio", type).build();
+
+        RenderedEmail email = renderer.render(alert, settings);
+
+        assertThat(email.subject()).contains("Acme Studio").contains(SUBJECT_FIGURE.get(type))
+                .doesNotContain("{").doesNotContain("\n").doesNotContain("\r");
+        assertThat(email.text()).startsWith(GREETING.get(language)).contains("INV-2025-017")
+                .doesNotContain("{");
+        // EUR 1,234.50 from 123450 minor units, whatever the locale's separators.
+        assertThat(email.text().replaceAll("[^0-9]", "")).contains("123450");
+        String digits = email.text().replaceAll("[^0-9,.]", " ");
+        for (String value : Fixtures.facts(type).values()) {
+            String figure = value.startsWith("0.") ? value.substring(2) : value.split("\\.")[0];
+            if (value.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                figure = "23"; // the due date, formatted as a long localized date
+            }
+            assertThat(digits).as("fact %s in %s %s", value, type, language).contains(figure);
+        }
+        assertThat(email.html()).contains("<html lang=\"" + language.name().toLowerCase(Locale.ROOT) + "\"")
+                .contains(Html.escape(email.subject())).contains("INV-2025-017");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AlertType.class, names = "UNKNOWN", mode = EnumSource.Mode.EXCLUDE)
+    void everyLanguageHasItsOwnSubject(AlertType type) {
+        Set<String> subjects = Arrays.stream(Language.values())
+                .map(l -> renderer.render(Fixtures.alert("a", "t", "c", "Acme", type).build(),
+                        Fixtures.settings("t", "x@example.com", l).build()).subject())
+                .collect(Collectors.toSet());
+        assertThat(subjects).hasSize(Language.values().length);
+    }
+
+    @Test
+    void missingFiguresFallBackToTheShortSubject() {
+        // Without the figures the short subject is used instead of a sentence with a hole.
+        PaymentAlert alert = Fixtures.alert("a", "t", "c", "Acme", AlertType.INVOICE_OVERDUE)
+                .setFacts(Map.of()).build();
+        RenderedEmail email = renderer.render(alert, Fixtures.settings("t", "x@example.com", Language.EN).build());
+        assertThat(email.subject()).isEqualTo("Acme: an invoice is overdue");
+        assertThat(email.text()).doesNotContain("days past due").contains("INV-2025-017");
+    }
+
+    @Test
+    void clientNamesCannotInjectHeadersOrHtml() {
+        String evil = "Evil <script>alert(1)</script>\r\nBcc: victim@example.com\nX-Injected: yes";
+        PaymentAlert alert = Fixtures.alert("a", "t", "c", evil, AlertType.GHOSTING)
+                .setInvoiceIds(List.of("INV-1\r\nCc: other@example.com"))
+                .setFacts(Map.of("businessDaysSilent", "6", "note\r\nX-Evil: 1", "<b>bold</b>")).build();
+        RenderedEmail email = renderer.render(alert, Fixtures.settings("t", "x@example.com", Language.EN)
+                .setDisplayName("Giulia\r\nBcc: a@b.c").build());
+
+        assertThat(email.subject()).doesNotContain("\r").doesNotContain("\n")
+                .contains("Evil <script>alert(1)</script> Bcc: victim@example.com X-Injected: yes");
+        assertThat(email.html()).doesNotContain("<script>").doesNotContain("<b>bold</b>")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;").contains("&lt;b&gt;bold&lt;/b&gt;");
+        // Line breaks inside event text never start a new line of their own in the text body either.
+        assertThat(email.text().lines()).noneMatch(l -> l.startsWith("Bcc:") || l.startsWith("Cc:")
+                || l.startsWith("X-Evil") || l.startsWith("X-Injected"));
+    }
+
+    @Test
+    void moneyUsesTheCurrencysOwnDecimals() {
+        Locale en = AlertEmailRenderer.locale(Language.EN);
+        assertThat(AlertEmailRenderer.money(money(123450, "EUR"), en)).isEqualTo("€1,234.50");
+        assertThat(AlertEmailRenderer.money(money(123450, "JPY"), en)).contains("123,450").doesNotContain(".");
+        assertThat(AlertEmailRenderer.money(money(123450, "KWD"), en)).contains("123.450");
+        assertThat(AlertEmailRenderer.money(money(123450, "EUR"), AlertEmailRenderer.locale(Language.IT)))
+                .isEqualTo("1.234,50\u00a0€");
+        assertThat(AlertEmailRenderer.money(money(5, "XXQ"), en)).isEqualTo("5 XXQ (minor units)");
+    }
+
+    @Test
+    void digestListsEveryAlert() {
+        FreelancerSettings settings = Fixtures.settings("t", "x@example.com", Language.FR).build();
+        List<PaymentAlert> alerts = List.of(
+                Fixtures.alert("a1", "t", "c1", "Acme", AlertType.INVOICE_OVERDUE).build(),
+                Fixtures.alert("a2", "t", "c2", "Globex", AlertType.GHOSTING).build());
+        RenderedEmail email = renderer.renderDigest(alerts, settings, LocalDate.parse("2025-03-13"));
+        assertThat(email.subject()).contains("2").contains("13 mars 2025");
+        assertThat(email.text()).contains("Acme").contains("Globex").contains("17 jours").contains("6 jours");
+    }
+
+    private static Money money(long minor, String currency) {
+        return Money.newBuilder().setAmountMinor(minor).setCurrency(currency).build();
+    }
+}
