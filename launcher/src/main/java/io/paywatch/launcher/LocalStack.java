@@ -128,12 +128,9 @@ public final class LocalStack implements AutoCloseable {
             props.put("paywatch.tenants." + tenant + ".api-key-sha256", Credentials.sha256Hex(credentials.key(tenant)));
         }
         if (s == Service.STREAM_PROCESSOR) {
-            props.put("kafka.streams.default.state.dir", home.resolve("state").resolve(s.module()).toString());
-            props.put("kafka.streams.default.application.server", "localhost:" + port);
-        }
-        if (s == Service.ALERT_SERVICE) {
-            props.put("paywatch.smtp.host", "localhost");
-            props.put("paywatch.smtp.port", Integer.toString(options.smtpPort()));
+            // State survives restarts next to the broker's data; the query API routes by application.server.
+            env.put("PAYWATCH_STATE_DIR", home.resolve("state").resolve(s.module()).toString());
+            env.put("PAYWATCH_APPLICATION_SERVER", "localhost:" + port);
         }
         props.putAll(options.serviceProperties());
         List<String> args = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",

@@ -4,7 +4,7 @@ package io.paywatch.launcher.services;
 public enum Service {
     INVOICE_PRODUCER("invoice-producer", "PAYWATCH_PRODUCER_PORT"),
     STREAM_PROCESSOR("stream-processor", "PAYWATCH_PROCESSOR_PORT"),
-    ALERT_SERVICE("alert-service", "PAYWATCH_ALERT_PORT");
+    ALERT_SERVICE("alert-service", "PAYWATCH_ALERTS_PORT");
 
     private final String module;
     private final String portVariable;

@@ -1,0 +1,283 @@
+// Paywatch dashboard: plain JavaScript, no build step, no third-party code. Every value from the API is put
+// into the page with textContent or SVG attributes, never parsed as HTML.
+'use strict';
+
+(function () {
+  const REFRESH_MS = 5000;
+  const NORM_DAYS = 30;
+  const SVG = 'http://www.w3.org/2000/svg';
+  const state = { tenant: '', key: '', outbox: '', selected: null, timer: null };
+
+  // --- helpers -------------------------------------------------------------------------------------------
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function svg(tag, attrs, text) {
+    const e = document.createElementNS(SVG, tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, String(v)));
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+  function fmt(n, digits) {
+    return n === null || n === undefined ? '–' : Number(n).toFixed(digits === undefined ? 1 : digits);
+  }
+  function pct(n) { return n === null || n === undefined ? '–' : Math.round(n * 100) + '%'; }
+  function money(list) {
+    if (!list || list.length === 0) return '–';
+    return list.map(m => (m.amountMinor / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+      + ' ' + m.currency).join(', ');
+  }
+  function day(iso) { return iso ? iso.substring(0, 10) : '–'; }
+  function setStatus(text, error) {
+    const s = document.getElementById('status');
+    s.textContent = text;
+    s.className = error ? 'status error' : 'status';
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  async function api(path) {
+    const response = await fetch('/v1/tenants/' + encodeURIComponent(state.tenant) + path, {
+      headers: { 'Authorization': 'Bearer ' + state.key, 'Accept': 'application/json' },
+      cache: 'no-store'
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const err = new Error(body.detail || ('HTTP ' + response.status));
+      err.status = response.status;
+      throw err;
+    }
+    return body;
+  }
+
+  // --- clients table -------------------------------------------------------------------------------------
+  function renderClients(clients) {
+    const tbody = document.querySelector('#clients-table tbody');
+    clear(tbody);
+    document.getElementById('clients-empty').classList.toggle('hidden', clients.length > 0);
+    clients.forEach(c => {
+      const p = c.payments || {}, r = c.receivables || {}, q = c.responsiveness || {}, k = c.classification || {};
+      const tr = el('tr', { 'data-client': c.clientId });
+      if (state.selected === c.clientId) tr.className = 'selected';
+      tr.appendChild(el('td', {}, c.clientName || c.clientId));
+      const type = el('td');
+      type.appendChild(el('span', { class: 'badge ' + (k.type || 'NEW') }, k.type || 'NEW'));
+      tr.appendChild(type);
+      [k.score, p.paidInvoices, fmt(p.meanDaysToPay), fmt(p.ewmaDaysToPay), pct(p.lateShare), r.openCount,
+        r.overdueCount, money(r.outstanding), fmt(q.medianReplyBusinessHours), q.ghosting ? 'yes' : 'no']
+        .forEach(v => tr.appendChild(el('td', {}, v === undefined || v === null ? '–' : v)));
+      tr.addEventListener('click', () => { state.selected = c.clientId; refresh(); });
+      tbody.appendChild(tr);
+    });
+  }
+
+  // --- per-client charts ---------------------------------------------------------------------------------
+  function dtpChart(profile) {
+    const box = document.getElementById('dtp-chart');
+    clear(box);
+    const history = (profile.payments && profile.payments.history) || [];
+    const W = 520, H = 220, L = 36, R = 10, T = 10, B = 26;
+    const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Days to pay per settled invoice' });
+    const maxY = Math.max(NORM_DAYS + 10, ...history.map(h => h.daysToPay)) * 1.1;
+    const y = v => T + (H - T - B) * (1 - v / maxY);
+    const x = i => L + (W - L - R) * (history.length <= 1 ? 0.5 : i / (history.length - 1));
+    for (let v = 0; v <= maxY; v += 15) {
+      s.appendChild(svg('line', { class: 'grid-line', x1: L, x2: W - R, y1: y(v), y2: y(v) }));
+      s.appendChild(svg('text', { x: 4, y: y(v) + 4 }, v));
+    }
+    s.appendChild(svg('line', { class: 'axis', x1: L, x2: L, y1: T, y2: H - B }));
+    s.appendChild(svg('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }));
+    s.appendChild(svg('line', { class: 'norm', x1: L, x2: W - R, y1: y(NORM_DAYS), y2: y(NORM_DAYS) }));
+    s.appendChild(svg('text', { x: W - R - 70, y: y(NORM_DAYS) - 4 }, NORM_DAYS + '-day norm'));
+    if (history.length > 0) {
+      // Running EWMA (alpha 0.3) drawn over the points, so the drift is visible at a glance.
+      let e = history[0].daysToPay;
+      const pts = history.map((h, i) => { e = i === 0 ? e : 0.3 * h.daysToPay + 0.7 * e; return x(i) + ',' + y(e); });
+      s.appendChild(svg('polyline', { class: 'trend', points: pts.join(' ') }));
+      history.forEach((h, i) => {
+        const c = svg('circle', { class: h.daysLate > 0 ? 'dot late' : 'dot', cx: x(i), cy: y(h.daysToPay), r: 4 });
+        c.appendChild(svg('title', {}, `${h.invoiceId}: ${h.daysToPay} days (settled ${day(h.settledAt)})`));
+        s.appendChild(c);
+      });
+      s.appendChild(svg('text', { x: L, y: H - 8 }, day(history[0].settledAt)));
+      s.appendChild(svg('text', { x: W - R - 64, y: H - 8 }, day(history[history.length - 1].settledAt)));
+    } else {
+      s.appendChild(svg('text', { x: L + 10, y: H / 2 }, 'No settled invoices yet'));
+    }
+    box.appendChild(s);
+  }
+
+  function agingChart(profile) {
+    const box = document.getElementById('aging-chart');
+    clear(box);
+    const labels = ['current', '1-30', '31-60', '61-90', '90+'];
+    const buckets = (profile.receivables && profile.receivables.aging) || [];
+    const byLabel = Object.fromEntries(buckets.map(b => [b.label, b]));
+    const W = 520, H = 180, L = 30, B = 40, T = 10;
+    const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Aging buckets' });
+    const max = Math.max(1, ...labels.map(l => (byLabel[l] ? byLabel[l].count : 0)));
+    const bw = (W - L) / labels.length;
+    labels.forEach((l, i) => {
+      const b = byLabel[l] || { count: 0, outstanding: [] };
+      const h = (H - T - B) * b.count / max;
+      const rect = svg('rect', { class: l === 'current' ? 'bar' : 'bar overdue', x: L + i * bw + 8, y: H - B - h,
+        width: bw - 16, height: Math.max(h, 1) });
+      rect.appendChild(svg('title', {}, `${l}: ${b.count} invoice(s), ${money(b.outstanding)}`));
+      s.appendChild(rect);
+      s.appendChild(svg('text', { x: L + i * bw + bw / 2 - 14, y: H - B + 14 }, l));
+      s.appendChild(svg('text', { x: L + i * bw + bw / 2 - 4, y: H - B - h - 4 }, b.count));
+      s.appendChild(svg('text', { x: L + i * bw + 8, y: H - 8 }, money(b.outstanding)));
+    });
+    s.appendChild(svg('line', { class: 'axis', x1: L, x2: W, y1: H - B, y2: H - B }));
+    box.appendChild(s);
+  }
+
+  function ghostChart(profile) {
+    const box = document.getElementById('ghost-chart');
+    clear(box);
+    const episodes = (profile.responsiveness && profile.responsiveness.ghostingTimeline) || [];
+    const end = profile.asOf ? Date.parse(profile.asOf) : Date.now();
+    const start = end - 365 * 86400000;
+    const W = 520, H = 90, L = 10, R = 10;
+    const x = t => L + (W - L - R) * Math.min(1, Math.max(0, (t - start) / (end - start)));
+    const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Ghosting episodes' });
+    s.appendChild(svg('line', { class: 'axis', x1: L, x2: W - R, y1: 50, y2: 50 }));
+    for (let m = 0; m <= 12; m += 3) {
+      const t = start + m * 30.4 * 86400000;
+      s.appendChild(svg('line', { class: 'axis', x1: x(t), x2: x(t), y1: 46, y2: 54 }));
+      s.appendChild(svg('text', { x: Math.min(x(t), W - 70), y: 70 }, new Date(t).toISOString().substring(0, 7)));
+    }
+    episodes.forEach(e => {
+      const a = Date.parse(e.startedAt), b = e.endedAt ? Date.parse(e.endedAt) : end;
+      const r = svg('rect', { class: e.endedAt ? 'episode' : 'episode ongoing', x: x(a), y: 30,
+        width: Math.max(3, x(b) - x(a)), height: 16, rx: 3 });
+      r.appendChild(svg('title', {}, `${day(e.startedAt)} → ${e.endedAt ? day(e.endedAt) : 'ongoing'}: ${e.reason}`));
+      s.appendChild(r);
+    });
+    s.appendChild(svg('text', { x: L, y: 18 }, episodes.length === 0 ? 'No ghosting episodes'
+      : episodes.length + ' episode(s); red = still silent'));
+    box.appendChild(s);
+  }
+
+  function openInvoices(profile) {
+    const tbody = document.querySelector('#open-table tbody');
+    clear(tbody);
+    ((profile.receivables && profile.receivables.invoices) || []).forEach(i => {
+      const tr = el('tr');
+      [i.invoiceId, day(i.dueAt), money([i.outstanding]), i.daysPastDue, pct(i.lateProbability)]
+        .forEach(v => tr.appendChild(el('td', {}, v)));
+      tbody.appendChild(tr);
+    });
+  }
+
+  function renderDetail(profile) {
+    document.getElementById('detail-section').classList.remove('hidden');
+    const k = profile.classification || {};
+    document.getElementById('detail-title').textContent = (profile.clientName || profile.clientId)
+      + ' · ' + (k.type || 'NEW') + ' · score ' + (k.score === undefined ? '–' : k.score);
+    document.getElementById('detail-reasons').textContent = (k.reasons || []).join(' ');
+    dtpChart(profile);
+    agingChart(profile);
+    ghostChart(profile);
+    openInvoices(profile);
+  }
+
+  // --- alerts and emails ---------------------------------------------------------------------------------
+  function renderAlerts(alerts) {
+    const ul = document.getElementById('alerts');
+    clear(ul);
+    if (alerts.length === 0) ul.appendChild(el('li', { class: 'muted' }, 'No alerts yet.'));
+    alerts.forEach(a => {
+      const li = el('li', { 'data-alert': a.alertId });
+      li.appendChild(el('span', { class: 'sev ' + a.severity }, a.severity));
+      li.appendChild(el('strong', {}, a.type + ' '));
+      li.appendChild(el('span', {}, a.clientName || a.clientId));
+      li.appendChild(el('div', {}, a.summary));
+      li.appendChild(el('div', { class: 'meta' }, day(a.occurredAt) + (a.invoiceIds && a.invoiceIds.length
+        ? ' · ' + a.invoiceIds.join(', ') : '')));
+      ul.appendChild(li);
+    });
+  }
+
+  async function refreshEmails() {
+    const ul = document.getElementById('emails');
+    const note = document.getElementById('emails-note');
+    if (!state.outbox) {
+      note.textContent = 'No outbox configured. The local launcher passes one in the link it prints; '
+        + 'with docker-compose, mail is in Mailpit (http://localhost:8025).';
+      return;
+    }
+    let mails;
+    try {
+      const r = await fetch(state.outbox, { cache: 'no-store' });
+      mails = await r.json();
+    } catch (e) {
+      note.textContent = 'Outbox not reachable at ' + state.outbox;
+      return;
+    }
+    note.textContent = mails.length + ' email(s) captured by the local SMTP server.';
+    const open = new Set(Array.from(ul.querySelectorAll('li.open')).map(li => li.getAttribute('data-file')));
+    clear(ul);
+    mails.forEach(m => {
+      const li = el('li', { class: 'mail' + (open.has(m.file) ? ' open' : ''), 'data-file': m.file });
+      li.appendChild(el('strong', {}, m.subject || '(no subject)'));
+      li.appendChild(el('div', { class: 'meta' }, (m.to || []).join(', ') + ' · ' + (m.date || '')));
+      const pre = el('pre', { class: open.has(m.file) ? '' : 'hidden' }, m.text || '');
+      li.appendChild(pre);
+      li.addEventListener('click', () => { li.classList.toggle('open'); pre.classList.toggle('hidden'); });
+      ul.appendChild(li);
+    });
+  }
+
+  // --- refresh loop --------------------------------------------------------------------------------------
+  async function refresh() {
+    if (!state.tenant || !state.key) return;
+    try {
+      const list = await api('/clients');
+      renderClients(list.clients);
+      if (!state.selected && list.clients.length > 0) {
+        // Start with the client that needs attention most: the lowest score.
+        state.selected = list.clients.slice().sort((a, b) =>
+          ((a.classification || {}).score || 0) - ((b.classification || {}).score || 0))[0].clientId;
+        renderClients(list.clients);
+      }
+      if (state.selected && list.clients.some(c => c.clientId === state.selected)) {
+        renderDetail(await api('/clients/' + encodeURIComponent(state.selected)));
+      }
+      renderAlerts((await api('/alerts?limit=50')).alerts);
+      setStatus('Tenant ' + state.tenant + ': ' + list.clients.length + ' client(s)'
+        + (list.partial ? ' (some instances did not answer)' : '') + ' · updated '
+        + new Date().toLocaleTimeString());
+    } catch (e) {
+      setStatus(e.status === 401 || e.status === 403 ? 'Not allowed: ' + e.message : 'Cannot load: ' + e.message, true);
+    }
+    await refreshEmails();
+  }
+
+  function start() {
+    if (state.timer) clearInterval(state.timer);
+    state.selected = null;
+    refresh();
+    state.timer = setInterval(refresh, REFRESH_MS);
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    // The launcher's link carries tenant, key and outbox in the fragment, which the browser never sends.
+    const params = new URLSearchParams(window.location.hash.substring(1));
+    state.tenant = params.get('tenant') || '';
+    state.key = params.get('key') || '';
+    state.outbox = params.get('outbox') || '';
+    document.getElementById('tenant').value = state.tenant;
+    document.getElementById('apikey').value = state.key;
+    document.getElementById('login').addEventListener('submit', ev => {
+      ev.preventDefault();
+      state.tenant = document.getElementById('tenant').value.trim();
+      state.key = document.getElementById('apikey').value.trim();
+      start();
+    });
+    if (state.tenant && state.key) start();
+    else refreshEmails();
+  });
+})();
