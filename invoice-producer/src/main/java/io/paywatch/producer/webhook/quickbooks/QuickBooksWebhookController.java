@@ -1,0 +1,106 @@
+package io.paywatch.producer.webhook.quickbooks;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.annotation.Serdeable;
+import io.paywatch.producer.api.JsonBodies;
+import io.paywatch.producer.auth.TenantConfiguration;
+import io.paywatch.producer.auth.Tenants;
+import io.paywatch.producer.metrics.IngestMetrics;
+import io.paywatch.producer.problem.ProblemException;
+import io.paywatch.producer.webhook.Hmac;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code POST /v1/webhooks/quickbooks/{tenant}}: QuickBooks Online change notifications.
+ *
+ * <p>The signature ({@code intuit-signature}, base64 HMAC-SHA256 of the raw body under the verifier token) is
+ * verified, but the payload carries ids only ({@code realmId} and {@code entities[{name, id, operation,
+ * lastUpdated}]}): no customer, amount or dates. Building InvoiceIssued / PaymentReceived events needs a
+ * fetch-back client (see the module README), which is not built, so notifications are acknowledged, logged and
+ * counted ({@code paywatch.producer.webhook.notifications}) rather than turned into half-true events.
+ */
+@Controller("/v1/webhooks/quickbooks")
+@Tag(name = "webhooks")
+public class QuickBooksWebhookController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuickBooksWebhookController.class);
+
+    private final Tenants tenants;
+    private final JsonBodies json;
+    private final IngestMetrics metrics;
+
+    public QuickBooksWebhookController(Tenants tenants, JsonBodies json, IngestMetrics metrics) {
+        this.tenants = tenants;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    /** One entity change as QuickBooks reports it. */
+    @Serdeable
+    public record EntityChange(String realmId, String name, String id, String operation) {
+    }
+
+    /** What was received; nothing is published until a fetch-back client exists. */
+    @Serdeable
+    public record QuickBooksAck(int notifications, List<EntityChange> needFetchBack) {
+    }
+
+    @Post(uri = "/{tenant}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "QuickBooks Online webhook endpoint", description = "Verifies intuit-signature; payloads "
+            + "carry ids only, so changes are counted and logged for a fetch-back client, not published.")
+    public HttpResponse<QuickBooksAck> receive(@PathVariable String tenant,
+            @Header("intuit-signature") @Nullable String signature, @Body byte[] body) {
+        TenantConfiguration t = tenants.find(tenant).filter(c -> c.getQuickbooksVerifierToken() != null)
+                .orElseThrow(() -> new ProblemException(HttpStatus.NOT_FOUND,
+                        "no QuickBooks endpoint for this tenant"));
+        if (!Hmac.base64Matches(signature, t.getQuickbooksVerifierToken(), body)) {
+            metrics.rejected("quickbooks", "bad_signature");
+            throw new ProblemException(HttpStatus.UNAUTHORIZED, "intuit-signature does not match the body");
+        }
+        JsonNode root = json.tree(body);
+        List<EntityChange> changes = new ArrayList<>();
+        JsonNode notifications = root.get("eventNotifications");
+        if (notifications != null && notifications.isArray()) {
+            for (JsonNode n : notifications.values()) {
+                String realm = text(n, "realmId");
+                JsonNode dce = n.get("dataChangeEvent");
+                JsonNode entities = dce == null ? null : dce.get("entities");
+                if (entities == null || !entities.isArray()) {
+                    continue;
+                }
+                for (JsonNode e : entities.values()) {
+                    EntityChange c = new EntityChange(realm, text(e, "name"), text(e, "id"), text(e, "operation"));
+                    changes.add(c);
+                    metrics.notification("quickbooks", String.valueOf(c.name()).toLowerCase(Locale.ROOT),
+                            String.valueOf(c.operation()).toLowerCase(Locale.ROOT));
+                    // "Emailed" on an Invoice is a communication signal (a MessageSent), but the notification
+                    // lacks the CustomerRef, so it too waits for the fetch-back.
+                    LOG.info("QuickBooks {} {} {} (realm {}) needs a fetch-back to become an event",
+                            c.name(), c.id(), c.operation(), c.realmId());
+                }
+            }
+        }
+        return HttpResponse.ok(new QuickBooksAck(changes.size(), changes));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isString() ? v.getStringValue() : null;
+    }
+}
