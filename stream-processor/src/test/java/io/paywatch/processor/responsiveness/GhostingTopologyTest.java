@@ -1,0 +1,231 @@
+package io.paywatch.processor.responsiveness;
+
+import io.paywatch.contract.AlertOptIns;
+import io.paywatch.contract.AlertType;
+import io.paywatch.contract.ClientProfile;
+import io.paywatch.contract.ClientType;
+import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.contract.InvoiceEvent;
+import io.paywatch.contract.InvoiceIssued;
+import io.paywatch.contract.MessageEvent;
+import io.paywatch.contract.Money;
+import io.paywatch.contract.PaymentAlert;
+import io.paywatch.contract.Severity;
+import io.paywatch.processor.PaywatchTopology;
+import io.paywatch.processor.StreamsDefaults;
+import io.paywatch.schemas.ClientKey;
+import io.paywatch.schemas.Topics;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+
+import static io.paywatch.processor.responsiveness.TrackerHarness.received;
+import static io.paywatch.processor.responsiveness.TrackerHarness.sent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The ghosting rules through the REAL topology ({@link PaywatchTopology#buildTopology(StreamsBuilder)}) with the
+ * production streams settings, in a TopologyTestDriver with pinned time. 2025-03-05 is a Wednesday; the tenant
+ * is in Europe/Rome with the default thresholds (5 business days, 2 follow-ups).
+ */
+class GhostingTopologyTest {
+
+    private static final String T = "t-rome";
+    private static final String C = "ghost";
+    private static final String KEY = ClientKey.of(T, C);
+    private static final Instant SENT = Instant.parse("2025-03-05T09:00:00Z"); // 10:00 in Rome
+    private static final Instant DEADLINE = Instant.parse("2025-03-12T09:00:00Z");
+    private static final Instant REPLAY_WALL = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Set<AlertType> RESPONSIVENESS = Set.of(AlertType.GHOSTING, AlertType.RESPONSIVE_AGAIN,
+            AlertType.AFTER_HOURS_CONTACT);
+
+    @TempDir
+    Path stateDir;
+
+    private final List<TopologyTestDriver> drivers = new ArrayList<>();
+
+    /** One running topology. */
+    private final class Run {
+        final TopologyTestDriver driver;
+        final TestInputTopic<String, MessageEvent> messages;
+        final TestInputTopic<String, InvoiceEvent> invoices;
+        final TestOutputTopic<String, PaymentAlert> alerts;
+        final TestOutputTopic<String, ClientProfile> profiles;
+
+        Run(Instant wallClock, FreelancerSettings settings) {
+            StreamsBuilder builder = new StreamsBuilder();
+            PaywatchTopology.buildTopology(builder);
+            Properties props = StreamsDefaults.properties();
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "ttd:9092");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run" + drivers.size()).toString());
+            driver = new TopologyTestDriver(builder.build(props), props, wallClock);
+            drivers.add(driver);
+            messages = driver.createInputTopic(Topics.MESSAGE_EVENTS.name(), new StringSerializer(),
+                    Topics.MESSAGE_EVENTS.valueSerde().serializer());
+            invoices = driver.createInputTopic(Topics.INVOICE_EVENTS.name(), new StringSerializer(),
+                    Topics.INVOICE_EVENTS.valueSerde().serializer());
+            alerts = driver.createOutputTopic(Topics.PAYMENT_ALERTS.name(), new StringDeserializer(),
+                    Topics.PAYMENT_ALERTS.valueSerde().deserializer());
+            profiles = driver.createOutputTopic(Topics.CLIENT_PROFILES.name(), new StringDeserializer(),
+                    Topics.CLIENT_PROFILES.valueSerde().deserializer());
+            driver.createInputTopic(Topics.FREELANCER_SETTINGS.name(), new StringSerializer(),
+                    Topics.FREELANCER_SETTINGS.valueSerde().serializer()).pipeInput(T, settings, Instant.EPOCH);
+        }
+
+        void pipe(MessageEvent event, Instant at) {
+            messages.pipeInput(KEY, event, at);
+        }
+
+        void send(String thread, Instant at) {
+            pipe(sent(T, C, thread, at.toString(), true), at);
+        }
+
+        void reply(String thread, Instant at) {
+            pipe(received(T, C, thread, at.toString()), at);
+        }
+
+        List<PaymentAlert> responsivenessAlerts() {
+            return alerts.readValuesToList().stream().filter(a -> RESPONSIVENESS.contains(a.getType())).toList();
+        }
+
+        ClientProfile lastProfile() {
+            List<ClientProfile> all = profiles.readValuesToList().stream()
+                    .filter(p -> p.getClientId().equals(C)).toList();
+            assertThat(all).isNotEmpty();
+            return all.get(all.size() - 1);
+        }
+    }
+
+    private static FreelancerSettings rome() {
+        return TestSettings.defaults(T).setTimezone("Europe/Rome").build();
+    }
+
+    @AfterEach
+    void close() {
+        drivers.forEach(TopologyTestDriver::close);
+    }
+
+    @Test
+    void aReplyOnBusinessDayFourRaisesNothing() {
+        Run run = new Run(SENT, rome());
+        run.send("th-1", SENT);
+        run.reply("th-1", Instant.parse("2025-03-11T09:00:00Z")); // Tuesday: 4 business days, 6 calendar days
+        run.driver.advanceWallClockTime(Duration.ofDays(10));
+
+        assertThat(run.responsivenessAlerts()).isEmpty();
+        ClientProfile profile = run.lastProfile();
+        assertThat(profile.getResponsiveness().getRepliesInWindow()).isEqualTo(1);
+        assertThat(profile.getResponsiveness().getMedianReplyBusinessHours()).isEqualTo(36.0);
+        assertThat(profile.getResponsiveness().getGhosting()).isFalse();
+    }
+
+    @Test
+    void aReplyOnBusinessDaySixRaisesGhostingThenResponsiveAgain() {
+        Run run = new Run(REPLAY_WALL, rome());
+        run.send("th-1", SENT);
+        run.reply("th-1", Instant.parse("2025-03-13T09:00:00Z")); // Thursday of the next week: business day 6
+
+        List<PaymentAlert> raised = run.responsivenessAlerts();
+        assertThat(raised).extracting(PaymentAlert::getType)
+                .containsExactly(AlertType.GHOSTING, AlertType.RESPONSIVE_AGAIN);
+        assertThat(raised.get(0).getAlertId()).isEqualTo(T + "|" + C + "|GHOSTING|thread|th-1|" + SENT.toEpochMilli());
+        assertThat(raised.get(0).getOccurredAt()).isEqualTo(DEADLINE);
+        assertThat(raised.get(0).getSeverity()).isEqualTo(Severity.WARNING);
+        assertThat(raised.get(0).getFacts()).containsEntry("businessDaysSilent", "5")
+                .containsEntry("timezone", "Europe/Rome");
+        assertThat(raised.get(1).getAlertId())
+                .isEqualTo(T + "|" + C + "|RESPONSIVE_AGAIN|thread|th-1|" + SENT.toEpochMilli());
+        ClientProfile profile = run.lastProfile();
+        assertThat(profile.getResponsiveness().getGhosting()).isFalse();
+        assertThat(profile.getResponsiveness().getGhostingTimeline()).hasSize(1);
+    }
+
+    @Test
+    void twoUnansweredFollowUpsRaiseGhostingAndMakeAGhost() {
+        Run run = new Run(REPLAY_WALL, rome());
+        run.send("th-1", Instant.parse("2025-03-03T09:00:00Z"));
+        run.send("th-1", Instant.parse("2025-03-04T09:00:00Z"));
+        assertThat(run.responsivenessAlerts()).isEmpty();
+        run.send("th-1", Instant.parse("2025-03-05T09:00:00Z"));
+
+        assertThat(run.responsivenessAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
+            assertThat(a.getFacts()).containsEntry("reason", ResponsivenessTracker.REASON_FOLLOW_UPS)
+                    .containsEntry("consecutiveUnansweredFollowUps", "2");
+        });
+        ClientProfile profile = run.lastProfile();
+        assertThat(profile.getResponsiveness().getConsecutiveUnansweredFollowUps()).isEqualTo(2);
+        assertThat(profile.getClassification().getType()).isEqualTo(ClientType.GHOST);
+        assertThat(profile.getClassification().getFactors()).anyMatch(f -> f.getName().equals("ghosting"));
+    }
+
+    @Test
+    void ghostingMeetingAnOverdueInvoiceIsCritical() {
+        Run run = new Run(SENT, rome());
+        run.invoices.pipeInput(KEY, InvoiceEvent.newBuilder().setPayload(InvoiceIssued.newBuilder()
+                .setEventId("inv-1").setTenantId(T).setClientId(C).setInvoiceId("INV-1")
+                .setIssuedAt(Instant.parse("2025-01-01T09:00:00Z")).setDueAt(Instant.parse("2025-01-31T09:00:00Z"))
+                .setPaymentTermsDays(30).setAmount(new Money(120_000L, "EUR")).build()).build(),
+                Instant.parse("2025-01-01T09:00:00Z"));
+        run.send("th-1", SENT);
+        run.driver.advanceWallClockTime(Duration.ofDays(8));
+
+        assertThat(run.responsivenessAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
+            assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
+            assertThat(a.getFacts()).containsEntry("overdueInvoice", "true");
+        });
+    }
+
+    @Test
+    void wallClockAndReplayRaiseTheSameAlertIds() {
+        Run live = new Run(SENT, rome());
+        live.send("th-1", SENT);
+        live.driver.advanceWallClockTime(Duration.ofDays(7).minusMinutes(1));
+        assertThat(live.responsivenessAlerts()).as("not before the deadline").isEmpty();
+        live.driver.advanceWallClockTime(Duration.ofMinutes(2));
+        List<PaymentAlert> liveAlerts = new ArrayList<>(live.responsivenessAlerts());
+        assertThat(liveAlerts).as("silence noticed with no event").extracting(PaymentAlert::getType)
+                .containsExactly(AlertType.GHOSTING);
+        Instant reply = Instant.parse("2025-03-13T09:00:00Z");
+        live.driver.advanceWallClockTime(Duration.between(DEADLINE.plusSeconds(60), reply));
+        live.reply("th-1", reply);
+        liveAlerts.addAll(live.responsivenessAlerts());
+
+        Run replay = new Run(REPLAY_WALL, rome());
+        replay.send("th-1", SENT);
+        replay.reply("th-1", reply);
+        List<PaymentAlert> replayAlerts = replay.responsivenessAlerts();
+
+        assertThat(liveAlerts).hasSize(2);
+        assertThat(replayAlerts).extracting(PaymentAlert::getAlertId)
+                .containsExactlyElementsOf(liveAlerts.stream().map(PaymentAlert::getAlertId).toList());
+        assertThat(replayAlerts).extracting(PaymentAlert::getOccurredAt)
+                .containsExactlyElementsOf(liveAlerts.stream().map(PaymentAlert::getOccurredAt).toList());
+    }
+
+    @Test
+    void ghostingAlertsRespectTheOptOut() {
+        Run run = new Run(REPLAY_WALL, TestSettings.defaults(T).setTimezone("Europe/Rome")
+                .setAlertOptIns(AlertOptIns.newBuilder().setGhosting(false).build()).build());
+        run.send("th-1", SENT);
+        run.reply("th-1", Instant.parse("2025-03-13T09:00:00Z"));
+        assertThat(run.responsivenessAlerts()).isEmpty();
+        assertThat(run.lastProfile().getResponsiveness().getGhostingTimeline()).hasSize(1);
+    }
+}
