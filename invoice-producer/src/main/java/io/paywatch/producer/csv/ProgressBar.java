@@ -1,0 +1,41 @@
+package io.paywatch.producer.csv;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** A one-line progress bar on stderr, redrawn at most every 250 ms, sized by bytes read of the file. */
+final class ProgressBar {
+
+    private static final long REDRAW_NANOS = 250_000_000L;
+    private static final int WIDTH = 30;
+
+    private final PrintStream out;
+    private final long totalBytes;
+    private final long start = System.nanoTime();
+    private long lastDraw;
+
+    ProgressBar(PrintStream out, long totalBytes) {
+        this.out = out;
+        this.totalBytes = Math.max(1, totalBytes);
+    }
+
+    void update(long bytes, long rows, long rejected, boolean force) {
+        long now = System.nanoTime();
+        if (!force && now - lastDraw < REDRAW_NANOS) {
+            return;
+        }
+        lastDraw = now;
+        double fraction = Math.min(1.0, (double) bytes / totalBytes);
+        int filled = (int) (fraction * WIDTH);
+        double seconds = Math.max(1e-3, (now - start) / 1e9);
+        out.print(String.format(Locale.ROOT, "\r[%s%s] %3d%%  %,d rows  %,.0f rows/s  %,d rejected",
+                "=".repeat(filled), " ".repeat(WIDTH - filled), (int) (fraction * 100), rows, rows / seconds,
+                rejected));
+        out.flush();
+    }
+
+    void finish(long bytes, long rows, long rejected) {
+        update(bytes, rows, rejected, true);
+        out.println();
+    }
+}
