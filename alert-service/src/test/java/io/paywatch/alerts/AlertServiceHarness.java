@@ -60,7 +60,7 @@ public abstract class AlertServiceHarness {
     protected ApplicationContext context;
     private KafkaProducer<String, PaymentAlert> alerts;
     private KafkaProducer<String, FreelancerSettings> settings;
-    private final String group = getClass().getSimpleName() + "-group";
+    protected final String group = getClass().getSimpleName() + "-group";
 
     @BeforeAll
     void startInfrastructure() throws IOException {
@@ -176,8 +176,28 @@ public abstract class AlertServiceHarness {
 
     /** Waits until the service committed input offsets up to the end of payment-alerts. */
     protected void awaitAllAlertsCommitted() {
+        awaitAllAlertsCommitted(group);
+    }
+
+    /** Whether {@code group} committed offsets up to the end of every payment-alerts partition. */
+    protected boolean allAlertsCommitted(String group) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
-            await("alert offsets committed").atMost(WAIT).until(() -> {
+            return committedToEnd(admin, group);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until {@code group} committed input offsets up to the end of payment-alerts. */
+    protected void awaitAllAlertsCommitted(String group) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+            await("alert offsets committed").atMost(WAIT).until(() -> committedToEnd(admin, group));
+        }
+    }
+
+    private static boolean committedToEnd(Admin admin, String group) throws Exception {
+        {
+            {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
                 List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.PAYMENT_ALERTS.name()))
@@ -188,7 +208,7 @@ public abstract class AlertServiceHarness {
                         .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
                 return end.entrySet().stream().allMatch(e -> e.getValue() == 0 || (committed.get(e.getKey()) != null
                         && committed.get(e.getKey()).offset() >= e.getValue()));
-            });
+            }
         }
     }
 

@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.Replaces;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -18,20 +17,25 @@ import java.time.ZoneOffset;
 public class MutableClock extends Clock {
 
     private static volatile Instant now = Instant.parse("2025-03-12T10:00:00Z");
+    /** When set, time runs at wall-clock speed from {@link #now}, so backoff delays elapse. */
+    private static volatile long runningSinceNanos = -1;
 
     /** Pins the time. */
     public static void set(Instant instant) {
         now = instant;
+        runningSinceNanos = -1;
     }
 
-    /** Moves the time forward. */
-    public static void advance(Duration duration) {
-        now = now.plus(duration);
+    /** Lets time run at wall-clock speed from {@code instant}, for tests that need retries to come due. */
+    public static void runFrom(Instant instant) {
+        now = instant;
+        runningSinceNanos = System.nanoTime();
     }
 
-    /** The pinned time. */
+    /** The current test time. */
     public static Instant current() {
-        return now;
+        long since = runningSinceNanos;
+        return since < 0 ? now : now.plusNanos(System.nanoTime() - since);
     }
 
     @Override
@@ -41,11 +45,11 @@ public class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        return Clock.fixed(now, zone);
+        return Clock.fixed(current(), zone);
     }
 
     @Override
     public Instant instant() {
-        return now;
+        return current();
     }
 }
