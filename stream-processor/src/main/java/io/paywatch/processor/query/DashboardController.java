@@ -1,5 +1,7 @@
 package io.paywatch.processor.query;
 
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -39,18 +41,13 @@ public class DashboardController {
         return HttpResponse.seeOther(URI.create("/dashboard/"));
     }
 
-    @Get("/dashboard")
-    public HttpResponse<?> dashboardNoSlash() {
-        return HttpResponse.seeOther(URI.create("/dashboard/"));
-    }
-
-    @Get("/dashboard/")
-    public HttpResponse<?> index() {
-        return file("index.html");
-    }
-
-    @Get("/dashboard/{file}")
-    public HttpResponse<?> asset(@PathVariable String file) {
+    /** {@code /dashboard} redirects to {@code /dashboard/} (relative asset links need the slash). */
+    @Get("/dashboard{/file}")
+    public HttpResponse<?> dashboard(HttpRequest<?> request, @Nullable @PathVariable String file) {
+        if (file == null || file.isEmpty()) {
+            return request.getPath().endsWith("/") ? file("index.html")
+                    : HttpResponse.seeOther(URI.create("/dashboard/"));
+        }
         return file(file);
     }
 
