@@ -23,15 +23,15 @@ def panel(title, exprs, x, y, w=12, h=8, kind="timeseries", unit=None, desc=""):
 
 panel("Services up", [('up{job=~"invoice-producer|stream-processor|alert-service"}', "{{job}}")],
       0, 0, w=8, h=4, kind="stat", desc="1 when Prometheus can scrape the service's /prometheus.")
-panel("Dead letters (total)", [("sum(paywatch_dead_letters_total) or vector(0)", "dead letters")],
+panel("Dead letters (total)", [("sum(paywatch_records_dead_lettered_total) + sum(paywatch_alerts_dead_lettered_total or vector(0)) or vector(0)", "dead letters")],
       8, 0, w=8, h=4, kind="stat",
       desc="Records the stream processor could not decode or that broke the contract; see the dead-letters topic.")
-panel("Emails sent (24h)", [('sum(increase(paywatch_emails_sent_total[24h])) or vector(0)', "sent")],
+panel("Emails sent (24h)", [('sum(increase(paywatch_alerts_emails_sent_total[24h])) or vector(0)', "sent")],
       16, 0, w=8, h=4, kind="stat")
 
 panel("Ingest rate (events/s)", [
-    ("sum by (type) (rate(paywatch_events_accepted_total[1m]))", "accepted {{type}}"),
-    ("sum by (reason) (rate(paywatch_events_rejected_total[1m]))", "rejected {{reason}}"),
+    ("sum by (type) (rate(paywatch_producer_events_accepted_total[1m]))", "accepted {{type}}"),
+    ("sum by (reason) (rate(paywatch_producer_events_rejected_total[1m]))", "rejected {{reason}}"),
     ('sum by (job) (rate(kafka_producer_record_send_total{job="invoice-producer"}[1m]))', "kafka sends {{job}}"),
 ], 0, 4, unit="ops", desc="Events accepted and rejected by the invoice-producer, by type and reason.")
 panel("Consumer lag (records)", [
@@ -45,18 +45,19 @@ panel("Alerts raised by type (per hour)", [
     ("sum by (type) (increase(paywatch_alerts_raised_total[1h]))", "{{type}}"),
 ], 0, 12, kind="timeseries", unit="short")
 panel("Email latency: alert time to SMTP accept", [
-    ("histogram_quantile(0.95, sum by (le) (rate(paywatch_email_latency_seconds_bucket[5m])))", "p95"),
-    ("sum(rate(paywatch_email_latency_seconds_sum[5m])) / sum(rate(paywatch_email_latency_seconds_count[5m]))", "mean"),
-    ("max(paywatch_email_latency_seconds_max)", "max"),
+    # The timer publishes client-side percentiles (0.5 and 0.99) as a quantile label.
+    ('max by (quantile) (paywatch_alerts_email_latency_seconds{quantile=~"0.5|0.99"})', "p{{quantile}}"),
+    ("sum(rate(paywatch_alerts_email_latency_seconds_sum[5m])) / sum(rate(paywatch_alerts_email_latency_seconds_count[5m]))", "mean"),
+    ("max(paywatch_alerts_email_latency_seconds_max)", "max"),
 ], 12, 12, unit="s")
 
 panel("Emails sent, failed, deferred (per 5 min)", [
-    ("sum(increase(paywatch_emails_sent_total[5m]))", "sent"),
-    ("sum(increase(paywatch_emails_failed_total[5m]))", "failed"),
-    ("sum(increase(paywatch_emails_deferred_total[5m]))", "deferred"),
+    ("sum(increase(paywatch_alerts_emails_sent_total[5m]))", "sent"),
+    ("sum(increase(paywatch_alerts_emails_failed_total[5m]))", "failed"),
+    ("sum(increase(paywatch_alerts_emails_deferred_total[5m]))", "deferred"),
 ], 0, 20, unit="short")
 panel("Dead letters (per 5 min)", [
-    ("sum by (reason) (increase(paywatch_dead_letters_total[5m]))", "{{reason}}"),
+    ("sum by (job, topic, stage) (increase({__name__=~\"paywatch_records_dead_lettered_total|paywatch_alerts_dead_lettered_total\"}[5m]))", "{{job}} {{topic}} {{stage}}"),
 ], 12, 20, unit="short")
 panel("Kafka Streams state / process rate", [
     ('sum by (job) (rate({__name__=~"kafka_stream_thread_process_total|kafka_stream_processor_node_process_total"}[1m]))', "{{job}} processed/s"),
