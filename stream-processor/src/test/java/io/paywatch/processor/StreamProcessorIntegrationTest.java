@@ -85,6 +85,12 @@ class StreamProcessorIntegrationTest implements TestPropertyProvider {
                     Events.issued("t-it", "c-it", "inv-fresh", now.minus(Duration.ofDays(1)), 30, 90_00)));
             producer.flush();
         }
+        byte[] garbage = "definitely not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (KafkaProducer<String, byte[]> raw = KafkaTestClients.producer(new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.INVOICE_EVENTS.name(), key, garbage));
+            raw.flush();
+        }
 
         List<ConsumerRecord<String, PaymentAlert>> read = KafkaTestClients.readAtLeast(Topics.PAYMENT_ALERTS.name(),
                 new StringDeserializer(), Topics.PAYMENT_ALERTS.valueSerde().deserializer(), 1,
@@ -95,6 +101,13 @@ class StreamProcessorIntegrationTest implements TestPropertyProvider {
         assertThat(alert.getInvoiceIds()).containsExactly("inv-late");
         assertThat(alert.getFacts()).containsEntry("daysPastDue", "4").containsEntry("outstandingMinor", "25000");
         assertThat(read).allSatisfy(r -> assertThat(r.value().getInvoiceIds()).doesNotContain("inv-fresh"));
+
+        List<ConsumerRecord<String, io.paywatch.contract.DeadLetter>> letters = KafkaTestClients.readAtLeast(
+                Topics.DEAD_LETTERS.name(), new StringDeserializer(), Topics.DEAD_LETTERS.valueSerde().deserializer(),
+                1, Duration.ofSeconds(60));
+        assertThat(letters.get(0).value().getValue().array()).isEqualTo(garbage);
+        assertThat(letters.get(0).key()).startsWith("invoice-events/");
+        assertThat(letters.get(0).value().getReason()).contains("not Avro");
 
         String health = http.toBlocking().retrieve("/health");
         assertThat(health).contains("\"status\":\"UP\"").contains("kafkaStreams");

@@ -31,7 +31,7 @@ public final class DriftDetector {
     static final double BASELINE_ALPHA = 0.1;
     static final double SD_FLOOR = 2.0;
     static final double K = 0.5;
-    static final double H = 4.0;
+    static final double H = 3.5;
     static final double Z_MIN = -3.0;
     static final double Z_MAX = 2.5;
     static final int NORM_CONFIRMATIONS = 2;
