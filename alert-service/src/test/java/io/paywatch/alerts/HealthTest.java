@@ -40,8 +40,11 @@ class HealthTest extends AlertServiceHarness {
         }
 
         publish(Fixtures.settings("health", "health@example.com", Language.EN).build());
+        long start = System.nanoTime();
         publish(Fixtures.alert("health-1", "health", "acme", "Acme", AlertType.RECOVERED).build());
-        awaitMail("health@example.com", 1);
+        await().atMost(WAIT).pollInterval(java.time.Duration.ofMillis(5))
+                .until(() -> mailTo("health@example.com").size() == 1);
+        System.out.printf("[alert-service] publish -> SMTP received: %d ms%n", (System.nanoTime() - start) / 1_000_000);
         String metrics = get(base.resolve("/prometheus")).body();
         assertThat(metrics).contains("paywatch_alerts_emails_sent_total 1.0")
                 .contains("paywatch_alerts_email_latency_seconds_count 1");
