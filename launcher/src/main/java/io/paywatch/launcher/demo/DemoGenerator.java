@@ -167,13 +167,20 @@ public final class DemoGenerator implements AutoCloseable {
     private void liveStep(DemoTenant tenant, DemoClient client, long tick, Instant now, String run) {
         String key = ClientKey.of(tenant.id(), client.id());
         String threadId = "L-" + run + "-" + client.id() + "-" + tick;
+        boolean working = DemoScenario.isWorkingTime(now, java.time.ZoneId.of(tenant.timezone()));
         switch (client.persona()) {
-            case MICROMANAGER -> send(Topics.MESSAGE_EVENTS.name(), key, new MessageEvent(MessageReceived.newBuilder()
+            case MICROMANAGER -> {
+                if (tick % 5 == 0) {
+                    send(Topics.MESSAGE_EVENTS.name(), key, new MessageEvent(MessageReceived.newBuilder()
                     .setEventId("demo-live-" + run + "-" + client.id() + "-" + tick).setTenantId(tenant.id())
                     .setClientId(client.id()).setReceivedAt(now).setChannel(Channel.CHAT)
                     .setSource(SourceSystem.DEMO).build()));
+                }
+            }
             case IDEAL, SLOW_DRIFTER, GHOST -> {
-                if (tick % 3 != 0) {
+                // About one exchange a minute per client, and only in working hours: live traffic at night
+                // would make every client look like one who writes after hours.
+                if (tick % 15 != 0 || !working) {
                     return;
                 }
                 send(Topics.MESSAGE_EVENTS.name(), key, new MessageEvent(MessageSent.newBuilder()
@@ -187,8 +194,8 @@ public final class DemoGenerator implements AutoCloseable {
                             .setReceivedAt(now.plusSeconds(1)).setChannel(Channel.EMAIL)
                             .setSource(SourceSystem.DEMO).build()));
                 }
-                if (client.persona() == Persona.IDEAL && tick % 30 == 0) {
-                    long n = tick / 30;
+                if (client.persona() == Persona.IDEAL && tick % 45 == 0) {
+                    long n = tick / 45;
                     send(Topics.INVOICE_EVENTS.name(), key, new InvoiceEvent(InvoiceIssued.newBuilder()
                             .setEventId("demo-live-" + run + "-issued-" + client.id() + "-" + n)
                             .setTenantId(tenant.id()).setClientId(client.id()).setClientName(client.name())

@@ -144,6 +144,26 @@ public final class DemoScenario {
         return z.toInstant();
     }
 
+    /** {@code t} if it falls in working hours (Mon-Fri 09:00-18:00 local), else the next working morning. */
+    static Instant duringWork(Instant t, ZoneId zone) {
+        ZonedDateTime z = t.atZone(zone);
+        if (isWorkingTime(t, zone)) {
+            return t;
+        }
+        ZonedDateTime next = z.getHour() < 9 ? z.withHour(9).withMinute(z.getMinute() / 2) : z.plusDays(1)
+                .withHour(9).withMinute(z.getMinute() / 2);
+        while (next.getDayOfWeek() == DayOfWeek.SATURDAY || next.getDayOfWeek() == DayOfWeek.SUNDAY) {
+            next = next.plusDays(1);
+        }
+        return next.toInstant();
+    }
+
+    /** Mon-Fri 09:00-18:00 in {@code zone}: the default working hours of FreelancerSettings. */
+    public static boolean isWorkingTime(Instant t, ZoneId zone) {
+        ZonedDateTime z = t.atZone(zone);
+        return z.getDayOfWeek().getValue() <= 5 && z.getHour() >= 9 && z.getHour() < 18;
+    }
+
     private void invoices(DemoTenant tenant, DemoClient client, Random random) {
         ZoneId zone = ZoneId.of(tenant.timezone());
         String key = ClientKey.of(tenant.id(), client.id());
@@ -232,7 +252,9 @@ public final class DemoScenario {
                     add(followUp, Topics.MESSAGE_EVENTS.name(), key, sent(tenant, client, threadId, thread, k, followUp));
                 }
             } else {
-                Instant at = sentAt.plus(replyAfter);
+                // Only the micromanager writes outside working hours; everyone else answers during the day.
+                Instant at = client.persona() == Persona.MICROMANAGER ? sentAt.plus(replyAfter)
+                        : duringWork(sentAt.plus(replyAfter), zone);
                 add(at, Topics.MESSAGE_EVENTS.name(), key, received(tenant, client, threadId, "r" + thread, at));
             }
         }
