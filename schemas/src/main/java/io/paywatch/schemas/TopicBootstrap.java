@@ -81,7 +81,8 @@ public final class TopicBootstrap {
                     }
                 });
             }
-            warnOnPartitionMismatch(admin, specs);
+            // Only topics that already existed: metadata of a just-created topic may not have propagated yet.
+            warnOnPartitionMismatch(admin, specs.stream().filter(t -> existing.contains(t.name())).toList());
             if (!created.isEmpty()) {
                 LOG.info("Created topics {} ({} partitions, replication {})", created, partitions, replicationFactor);
             }
@@ -94,10 +95,19 @@ public final class TopicBootstrap {
         }
     }
 
-    private void warnOnPartitionMismatch(Admin admin, List<TopicSpec<?, ?>> specs)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, TopicDescription> described = admin.describeTopics(
-                specs.stream().map(TopicSpec::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+    private void warnOnPartitionMismatch(Admin admin, List<TopicSpec<?, ?>> specs) throws InterruptedException {
+        if (specs.isEmpty()) {
+            return;
+        }
+        Map<String, TopicDescription> described;
+        try {
+            described = admin.describeTopics(specs.stream().map(TopicSpec::name).toList())
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // A check, not a requirement: a topic deleted concurrently must not fail start-up.
+            LOG.warn("Could not check partition counts: {}", e.toString());
+            return;
+        }
         described.forEach((name, d) -> {
             if (d.partitions().size() != partitions) {
                 // Streams refuses to join or merge topics that are not co-partitioned, so say so early.
