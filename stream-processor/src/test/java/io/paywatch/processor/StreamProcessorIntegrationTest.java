@@ -68,6 +68,41 @@ class StreamProcessorIntegrationTest implements TestPropertyProvider {
         }
     }
 
+    /** Events/s through the real service (EOS, commit 100 ms): printed, never asserted. */
+    private void measureThroughput() {
+        int clients = 500;
+        int invoices = 10;
+        Instant start = Instant.now().minus(Duration.ofDays(5));
+        long began = System.nanoTime();
+        try (KafkaProducer<String, InvoiceEvent> producer = KafkaTestClients.producer(new StringSerializer(),
+                Topics.INVOICE_EVENTS.valueSerde().serializer())) {
+            for (int i = 0; i < invoices; i++) {
+                for (int c = 0; c < clients; c++) {
+                    String client = "p" + c;
+                    String k = ClientKey.of("t-perf", client);
+                    Instant issuedAt = start.plusSeconds(i * 60L + c);
+                    producer.send(new ProducerRecord<>(Topics.INVOICE_EVENTS.name(), k,
+                            Events.issued("t-perf", client, "i" + i, issuedAt, 30, 100_00)));
+                    producer.send(new ProducerRecord<>(Topics.INVOICE_EVENTS.name(), k,
+                            Events.paid("t-perf", client, "i" + i, issuedAt.plusSeconds(30), 100_00)));
+                }
+            }
+            producer.flush();
+        }
+        int events = clients * invoices * 2;
+        List<ConsumerRecord<String, io.paywatch.contract.ClientProfile>> profiles = KafkaTestClients.readUntil(
+                Topics.CLIENT_PROFILES.name(), new StringDeserializer(),
+                Topics.CLIENT_PROFILES.valueSerde().deserializer(), Duration.ofSeconds(180),
+                read -> read.stream().filter(r -> r.key().startsWith("t-perf|")
+                        && r.value().getPayments().getPaidInvoices() == invoices).count() == clients);
+        double seconds = (System.nanoTime() - began) / 1e9;
+        System.out.printf("[throughput] broker, exactly_once_v2, 1 thread, 3 partitions: %d events over %d clients"
+                + " processed in %.1f s = %.0f events/s (%d profiles read; cold JVM; load average %.1f on %d cores)%n",
+                events, clients, seconds, events / seconds, profiles.size(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
     @Test
     void overdueInvoiceOnTheInputTopicBecomesAnAlertUnderExactlyOnce() {
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
@@ -108,6 +143,8 @@ class StreamProcessorIntegrationTest implements TestPropertyProvider {
         assertThat(letters.get(0).value().getValue().array()).isEqualTo(garbage);
         assertThat(letters.get(0).key()).startsWith("invoice-events/");
         assertThat(letters.get(0).value().getReason()).contains("not Avro");
+
+        measureThroughput();
 
         String health = http.toBlocking().retrieve("/health");
         assertThat(health).contains("\"status\":\"UP\"").contains("kafkaStreams");
