@@ -45,8 +45,10 @@ class HealthTest extends AlertServiceHarness {
         await().atMost(WAIT).pollInterval(java.time.Duration.ofMillis(5))
                 .until(() -> mailTo("health@example.com").size() == 1);
         System.out.printf("[alert-service] publish -> SMTP received: %d ms%n", (System.nanoTime() - start) / 1_000_000);
-        String metrics = get(base.resolve("/prometheus")).body();
-        assertThat(metrics).contains("paywatch_alerts_emails_sent_total 1.0")
+        // SMTP accepts before SENT is logged and counted, so the meter may trail the mailbox by a moment.
+        await().atMost(WAIT).until(() -> get(base.resolve("/prometheus")).body()
+                .contains("paywatch_alerts_emails_sent_total 1.0"));
+        assertThat(get(base.resolve("/prometheus")).body())
                 .contains("paywatch_alerts_email_latency_seconds_count 1");
 
         greenMail.stop();
