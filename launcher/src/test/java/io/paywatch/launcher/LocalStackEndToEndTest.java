@@ -153,6 +153,8 @@ class LocalStackEndToEndTest {
                 .usingAnyFreePort().build();
         WebDriver driver = new ChromeDriver(service, chrome);
         try {
+            // Load the page once the whole year is in, so the screenshot shows it.
+            await().atMost(PATIENCE).until(() -> consoleText().contains("demo: year replayed"));
             driver.get(stack.dashboardUrl());
             await().atMost(PATIENCE).untilAsserted(() -> {
                 assertThat(driver.findElements(By.cssSelector("#clients-table tbody tr"))).hasSizeGreaterThanOrEqualTo(5);
