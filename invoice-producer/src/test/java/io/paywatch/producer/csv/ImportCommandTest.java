@@ -48,9 +48,14 @@ class ImportCommandTest {
 
     @BeforeAll
     static void topics(KafkaBroker broker) {
-        try (var admin = broker.admin()) {
-            new TopicBootstrap(3, (short) 1).ensureTopics(admin);
-        }
+        // Right after the extension deleted the previous class's topics the broker may briefly answer
+        // UnknownTopicOrPartition; retry until the catalogue exists.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            try (var admin = broker.admin()) {
+                new TopicBootstrap(3, (short) 1).ensureTopics(admin);
+                return true;
+            }
+        });
     }
 
     record Expected(int issued, int paid, Map<String, Long> amounts) {
