@@ -7,6 +7,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +39,34 @@ public final class TopicBootstrap {
         this.replicationFactor = replicationFactor;
     }
 
+    /** Attempts of {@link #ensureTopics(Map)} before start-up fails. */
+    static final int ATTEMPTS = 5;
+    /** Backoff before the second attempt; it grows linearly. */
+    static final Duration BACKOFF = Duration.ofMillis(300);
+
     /**
      * Connects with {@code adminConfig} (at least bootstrap.servers, plus any security settings), ensures
      * every catalogue topic exists and closes the connection. This is the call every service makes at start-up.
+     * It retries a few times: a broker that is still starting, or whose metadata has not caught up with a topic
+     * just created or deleted, answers UnknownTopicOrPartition for a moment, and the bootstrap is idempotent.
      */
     public List<String> ensureTopics(Map<String, Object> adminConfig) {
-        try (Admin admin = Admin.create(adminConfig)) {
-            return ensureTopics(admin);
+        for (int attempt = 1; ; attempt++) {
+            try (Admin admin = Admin.create(adminConfig)) {
+                return ensureTopics(admin);
+            } catch (IllegalStateException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("Topic bootstrap attempt {} of {} failed ({}); retrying", attempt, ATTEMPTS,
+                        e.getCause() == null ? e.getMessage() : e.getCause().toString());
+                try {
+                    Thread.sleep(BACKOFF.toMillis() * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
