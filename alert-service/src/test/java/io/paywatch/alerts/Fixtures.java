@@ -8,6 +8,7 @@ import io.paywatch.contract.Language;
 import io.paywatch.contract.Money;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.Severity;
+import io.paywatch.schemas.AlertFacts;
 
 import java.time.Instant;
 import java.util.List;
@@ -35,18 +36,26 @@ public final class Fixtures {
                 .setUpdatedAt(Instant.parse("2025-01-01T00:00:00Z"));
     }
 
-    /** The facts a stream-processor alert of {@code type} carries. */
+    /** The facts a stream-processor alert of {@code type} carries: its required keys and a few others. */
     public static Map<String, String> facts(AlertType type) {
         return switch (type) {
-            case INVOICE_OVERDUE -> Map.of("daysPastDue", "17", "dueDate", "2025-02-23", "ewmaDaysToPay", "41",
-                    "normDays", "30");
-            case INVOICE_AT_RISK -> Map.of("riskProbability", "0.82", "lateInvoices", "8", "recentInvoices", "10",
-                    "avgDaysLate", "12", "ewmaDaysToPay", "43", "normDays", "30");
-            case PAYMENT_DRIFT -> Map.of("ewmaDaysToPay", "44.5", "normDays", "30", "baselineDays", "29");
-            case RECOVERED -> Map.of("ewmaDaysToPay", "27", "normDays", "30", "daysToPay", "21");
-            case GHOSTING -> Map.of("businessDaysSilent", "6", "unansweredFollowUps", "3");
-            case RESPONSIVE_AGAIN -> Map.of("businessDaysSilent", "6", "replyLatencyHours", "52");
-            case AFTER_HOURS_CONTACT -> Map.of("afterHoursShare", "0.45", "inboundPerWeek", "14");
+            case INVOICE_OVERDUE -> Map.of(AlertFacts.DAYS_PAST_DUE, "17", AlertFacts.DUE_DATE, "2025-02-23",
+                    AlertFacts.ESCALATION_STEP, "0", AlertFacts.NORM_DAYS, "30", AlertFacts.EWMA_DAYS_TO_PAY, "41");
+            case INVOICE_AT_RISK -> Map.of(AlertFacts.LATE_PROBABILITY, "0.82", AlertFacts.EXPECTED_DAYS_TO_PAY,
+                    "52.5", AlertFacts.EXPECTED_SETTLE_DATE, "2025-05-03", AlertFacts.LATE_INVOICES, "8",
+                    AlertFacts.RECENT_INVOICES, "10", AlertFacts.AVG_DAYS_LATE, "12", AlertFacts.NORM_DAYS, "30",
+                    AlertFacts.EWMA_DAYS_TO_PAY, "43");
+            case PAYMENT_DRIFT -> Map.of(AlertFacts.EWMA_DAYS_TO_PAY, "44.5", AlertFacts.NORM_DAYS, "30",
+                    AlertFacts.TOLERANCE_DAYS, "7", AlertFacts.BASELINE_DAYS, "29", AlertFacts.DRIFT_REASON, "norm",
+                    AlertFacts.DAYS_TO_PAY, "51");
+            case RECOVERED -> Map.of(AlertFacts.EWMA_DAYS_TO_PAY, "27", AlertFacts.NORM_DAYS, "30",
+                    AlertFacts.DAYS_TO_PAY, "21");
+            case GHOSTING -> Map.of(AlertFacts.BUSINESS_DAYS_SILENT, "6", AlertFacts.UNANSWERED_FOLLOW_UPS, "3",
+                    AlertFacts.UNANSWERED_THREADS, "2", AlertFacts.OVERDUE_INVOICE, "true");
+            case RESPONSIVE_AGAIN -> Map.of(AlertFacts.BUSINESS_DAYS_SILENT, "6",
+                    AlertFacts.REPLY_LATENCY_HOURS, "52.5");
+            case AFTER_HOURS_CONTACT -> Map.of(AlertFacts.AFTER_HOURS_SHARE, "0.45",
+                    AlertFacts.INBOUND_PER_WEEK, "14");
             case UNKNOWN -> Map.of();
         };
     }

@@ -6,6 +6,7 @@ import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.Language;
 import io.paywatch.contract.Money;
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.AlertFacts;
 import jakarta.inject.Singleton;
 
 import java.math.BigDecimal;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -36,13 +38,63 @@ import java.util.TreeMap;
 @Singleton
 public class AlertEmailRenderer {
 
-    /** Facts shown in the figures table, in this order, with a translated label; others follow by name. */
-    public static final List<String> KNOWN_FACTS = List.of("daysPastDue", "dueDate", "daysToPay",
-            "ewmaDaysToPay", "normDays", "baselineDays", "lateInvoices", "recentInvoices", "avgDaysLate",
-            "riskProbability", "businessDaysSilent", "unansweredFollowUps", "replyLatencyHours",
-            "afterHoursShare", "inboundPerWeek");
+    /** Always-present value: the client's name, falling back to its id. */
+    public static final String CLIENT = "client";
+    /** Value present when the alert names invoices: the first few invoice ids. */
+    public static final String INVOICES = "invoices";
+    /** Value present when the alert carries amounts: the amounts at stake, formatted in the tenant's locale. */
+    public static final String AMOUNT = "amount";
+    /** Always-present value: the alert's date (digest: the digest's day), long localized date. */
+    public static final String DATE = "date";
+    /** Always-present value: the producer's one-line summary (for alert types without a template). */
+    public static final String SUMMARY = "summary";
+    /** Greeting value: the tenant's display name. */
+    public static final String NAME = "name";
+    /** Digest value: how many alerts the digest lists. */
+    public static final String COUNT = "count";
 
-    private static final int MAX_LINES = 4;
+    /** Derived value: EWMA days to pay minus the norm, signed ("+14.5"). */
+    public static final String DELTA_DAYS = "deltaDays";
+    /** Derived value: {@link AlertFacts#LATE_PROBABILITY} as a localized percentage. */
+    public static final String RISK_PERCENT = "riskPercent";
+    /** Derived value: {@link AlertFacts#AFTER_HOURS_SHARE} as a localized percentage. */
+    public static final String AFTER_HOURS_PERCENT = "afterHoursPercent";
+
+    /**
+     * The values the renderer itself provides, besides the facts: {@code client}, {@code date}, {@code summary}
+     * always; {@code invoices} and {@code amount} when the alert has them; {@code name} in the greeting and
+     * {@code count} in the digest.
+     */
+    public static final Set<String> BASE_VALUES = Set.of(CLIENT, INVOICES, AMOUNT, DATE, SUMMARY, NAME, COUNT);
+
+    /** The values the renderer computes from facts, each with the facts it needs. */
+    public static final Map<String, Set<String>> DERIVED_VALUES = Map.of(
+            DELTA_DAYS, Set.of(AlertFacts.EWMA_DAYS_TO_PAY, AlertFacts.NORM_DAYS),
+            RISK_PERCENT, Set.of(AlertFacts.LATE_PROBABILITY),
+            AFTER_HOURS_PERCENT, Set.of(AlertFacts.AFTER_HOURS_SHARE));
+
+    /**
+     * Facts shown in the figures table, in this order, each with a translated label ({@code fact.<key>});
+     * every {@link AlertFacts} key is here, and undeclared keys follow by their own name.
+     */
+    public static final List<String> KNOWN_FACTS = List.of(AlertFacts.DAYS_PAST_DUE, AlertFacts.DUE_DATE,
+            AlertFacts.ISSUED_DATE, AlertFacts.ESCALATION_STEP, AlertFacts.GRACE_DAYS, AlertFacts.DAYS_TO_PAY,
+            AlertFacts.EWMA_DAYS_TO_PAY, AlertFacts.NORM_DAYS, AlertFacts.TOLERANCE_DAYS, AlertFacts.BASELINE_DAYS,
+            AlertFacts.DRIFT_REASON, AlertFacts.LATE_PROBABILITY, AlertFacts.EXPECTED_DAYS_TO_PAY,
+            AlertFacts.EXPECTED_SETTLE_DATE, AlertFacts.LATE_INVOICES, AlertFacts.RECENT_INVOICES,
+            AlertFacts.AVG_DAYS_LATE, AlertFacts.BUSINESS_DAYS_SILENT, AlertFacts.UNANSWERED_FOLLOW_UPS,
+            AlertFacts.UNANSWERED_THREADS, AlertFacts.THREAD_ID, AlertFacts.REPLY_LATENCY_HOURS,
+            AlertFacts.OVERDUE_INVOICE, AlertFacts.AFTER_HOURS_SHARE, AlertFacts.INBOUND_PER_WEEK,
+            AlertFacts.TIMEZONE);
+
+    /**
+     * Main lines of a type ({@code <TYPE>.line1..4}) name only facts in {@link AlertFacts#REQUIRED} for that type
+     * and base values, so they always render; detail lines ({@code <TYPE>.detail1..2}) name facts or values an
+     * alert may lack and are left out without them.
+     */
+    public static final int MAX_LINES = 4;
+    /** Most optional detail lines per type. */
+    public static final int MAX_DETAIL_LINES = 2;
     private static final int MAX_INVOICES_LISTED = 5;
 
     private final MessageBundle bundle = new MessageBundle();
@@ -87,8 +139,8 @@ public class AlertEmailRenderer {
     /** One email listing several alerts of one tenant: the daily digest. */
     public RenderedEmail renderDigest(List<PaymentAlert> alerts, FreelancerSettings settings, LocalDate day) {
         Language language = settings.getLanguage();
-        Map<String, String> head = Map.of("count", Integer.toString(alerts.size()),
-                "date", day.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale(language))));
+        Map<String, String> head = Map.of(COUNT, Integer.toString(alerts.size()),
+                DATE, day.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale(language))));
         String subject = HeaderSafe.clean(bundle.fill(language, "digest.subject", head).orElseThrow());
         StringBuilder text = new StringBuilder();
         StringBuilder html = htmlStart(language);
@@ -128,6 +180,9 @@ public class AlertEmailRenderer {
         if (lines.isEmpty()) {
             bundle.fill(language, "UNKNOWN.line1", values).ifPresent(lines::add);
         }
+        for (int i = 1; i <= MAX_DETAIL_LINES; i++) {
+            bundle.fill(language, type.name() + ".detail" + i, values).ifPresent(lines::add);
+        }
         bundle.fill(language, type.name() + ".action", values).ifPresent(lines::add);
         bundle.fill(language, "detected", values).ifPresent(lines::add);
         return lines;
@@ -135,9 +190,9 @@ public class AlertEmailRenderer {
 
     private Map<String, String> factTable(PaymentAlert alert, Language language, Map<String, String> values) {
         Map<String, String> table = new LinkedHashMap<>();
-        table.put(label(language, "label.client"), values.get("client"));
-        Optional.ofNullable(values.get("invoices")).ifPresent(v -> table.put(label(language, "label.invoices"), v));
-        Optional.ofNullable(values.get("amount")).ifPresent(v -> table.put(label(language, "label.amount"), v));
+        table.put(label(language, "label.client"), values.get(CLIENT));
+        Optional.ofNullable(values.get(INVOICES)).ifPresent(v -> table.put(label(language, "label.invoices"), v));
+        Optional.ofNullable(values.get(AMOUNT)).ifPresent(v -> table.put(label(language, "label.amount"), v));
         for (String fact : KNOWN_FACTS) {
             String value = values.get(fact);
             if (value != null && alert.getFacts().containsKey(fact)) {
@@ -160,33 +215,38 @@ public class AlertEmailRenderer {
         Map<String, String> v = new LinkedHashMap<>();
         String client = alert.getClientName() == null || alert.getClientName().isBlank()
                 ? alert.getClientId() : alert.getClientName();
-        v.put("client", HeaderSafe.clean(client));
+        v.put(CLIENT, HeaderSafe.clean(client));
         if (!alert.getInvoiceIds().isEmpty()) {
             List<String> ids = alert.getInvoiceIds().stream().map(HeaderSafe::clean).toList();
             String listed = String.join(", ", ids.subList(0, Math.min(ids.size(), MAX_INVOICES_LISTED)));
-            v.put("invoices", ids.size() > MAX_INVOICES_LISTED
+            v.put(INVOICES, ids.size() > MAX_INVOICES_LISTED
                     ? listed + " (+" + (ids.size() - MAX_INVOICES_LISTED) + ")" : listed);
         }
         if (!alert.getAmounts().isEmpty()) {
-            v.put("amount", String.join(" + ", alert.getAmounts().stream().map(m -> money(m, locale)).toList()));
+            v.put(AMOUNT, String.join(" + ", alert.getAmounts().stream().map(m -> money(m, locale)).toList()));
         }
-        v.put("date", DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale)
+        v.put(DATE, DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale)
                 .format(alert.getOccurredAt().atZone(zone)));
-        v.put("summary", HeaderSafe.clean(alert.getSummary()));
-        alert.getFacts().forEach((k, raw) -> v.put(k, formatFact(raw, locale)));
-        v.putIfAbsent("normDays", Integer.toString(settings.getPaymentNormDays()));
-        decimal(alert.getFacts().get("ewmaDaysToPay")).ifPresent(ewma -> {
-            BigDecimal norm = decimal(alert.getFacts().get("normDays"))
+        v.put(SUMMARY, HeaderSafe.clean(alert.getSummary()));
+        Map<String, String> facts = alert.getFacts();
+        // A word-valued fact (driftReason "norm", overdueInvoice "true") is shown in the tenant's language.
+        facts.forEach((k, raw) -> v.put(k, bundle.text(language, "value." + k + "." + raw)
+                .orElseGet(() -> formatFact(raw, locale))));
+        v.putIfAbsent(AlertFacts.NORM_DAYS, Integer.toString(settings.getPaymentNormDays()));
+        decimal(facts.get(AlertFacts.EWMA_DAYS_TO_PAY)).ifPresent(ewma -> {
+            BigDecimal norm = decimal(facts.get(AlertFacts.NORM_DAYS))
                     .orElse(BigDecimal.valueOf(settings.getPaymentNormDays()));
             BigDecimal delta = ewma.subtract(norm);
-            v.put("deltaDays", (delta.signum() > 0 ? "+" : "") + number(delta, locale));
+            v.put(DELTA_DAYS, (delta.signum() > 0 ? "+" : "") + number(delta, locale));
         });
-        percent(alert.getFacts().get("riskProbability"), locale).ifPresent(p -> v.put("riskPercent", p));
-        percent(alert.getFacts().get("afterHoursShare"), locale).ifPresent(p -> v.put("afterHoursPercent", p));
-        percent(alert.getFacts().get("riskProbability"), locale)
-                .ifPresent(p -> v.put("riskProbability", p));
-        percent(alert.getFacts().get("afterHoursShare"), locale)
-                .ifPresent(p -> v.put("afterHoursShare", p));
+        percent(facts.get(AlertFacts.LATE_PROBABILITY), locale).ifPresent(p -> {
+            v.put(RISK_PERCENT, p);
+            v.put(AlertFacts.LATE_PROBABILITY, p);
+        });
+        percent(facts.get(AlertFacts.AFTER_HOURS_SHARE), locale).ifPresent(p -> {
+            v.put(AFTER_HOURS_PERCENT, p);
+            v.put(AlertFacts.AFTER_HOURS_SHARE, p);
+        });
         return v;
     }
 
@@ -254,7 +314,7 @@ public class AlertEmailRenderer {
     private String greeting(Language language, FreelancerSettings settings) {
         String name = settings.getDisplayName() == null ? null : HeaderSafe.clean(settings.getDisplayName());
         return name == null || name.isBlank() ? label(language, "greeting.anonymous")
-                : bundle.fill(language, "greeting", Map.of("name", name)).orElseThrow();
+                : bundle.fill(language, "greeting", Map.of(NAME, name)).orElseThrow();
     }
 
     private String label(Language language, String key) {

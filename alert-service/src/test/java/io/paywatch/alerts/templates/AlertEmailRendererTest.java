@@ -6,6 +6,7 @@ import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.Language;
 import io.paywatch.contract.Money;
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.AlertFacts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -13,6 +14,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -57,11 +60,14 @@ class AlertEmailRendererTest {
         assertThat(email.text().replaceAll("[^0-9]", "")).contains("123450");
         String digits = email.text().replaceAll("[^0-9,.]", " ");
         for (String value : Fixtures.facts(type).values()) {
-            String figure = value.startsWith("0.") ? value.substring(2) : value.split("\\.")[0];
             if (value.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                figure = "23"; // the due date, formatted as a long localized date
+                String date = LocalDate.parse(value).format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
+                        .withLocale(AlertEmailRenderer.locale(language)));
+                assertThat(email.text()).as("date %s in %s %s", value, type, language).contains(date);
+            } else if (value.matches("[0-9.]+")) {
+                String figure = value.startsWith("0.") ? value.substring(2) : value.split("\\.")[0];
+                assertThat(digits).as("fact %s in %s %s", value, type, language).contains(figure);
             }
-            assertThat(digits).as("fact %s in %s %s", value, type, language).contains(figure);
         }
         assertThat(email.html()).contains("<html lang=\"" + language.name().toLowerCase(Locale.ROOT) + "\"")
                 .contains(Html.escape(email.subject())).contains("INV-2025-017");
@@ -88,11 +94,22 @@ class AlertEmailRendererTest {
     }
 
     @Test
+    void wordValuedFactsAreShownInTheTenantsLanguage() {
+        RenderedEmail en = renderer.render(Fixtures.alert("a", "t", "c", "Acme", AlertType.GHOSTING).build(),
+                Fixtures.settings("t", "x@example.com", Language.EN).build());
+        assertThat(en.text()).contains("- Also has an overdue invoice: yes")
+                .contains("- Conversations awaiting a reply: 2");
+        RenderedEmail it = renderer.render(Fixtures.alert("a", "t", "c", "Acme", AlertType.PAYMENT_DRIFT).build(),
+                Fixtures.settings("t", "x@example.com", Language.IT).build());
+        assertThat(it.text()).contains("- Confronto con: la tua norma").contains("- La tua tolleranza (giorni): 7");
+    }
+
+    @Test
     void clientNamesCannotInjectHeadersOrHtml() {
         String evil = "Evil <script>alert(1)</script>\r\nBcc: victim@example.com\nX-Injected: yes";
         PaymentAlert alert = Fixtures.alert("a", "t", "c", evil, AlertType.GHOSTING)
                 .setInvoiceIds(List.of("INV-1\r\nCc: other@example.com"))
-                .setFacts(Map.of("businessDaysSilent", "6", "note\r\nX-Evil: 1", "<b>bold</b>")).build();
+                .setFacts(Map.of(AlertFacts.BUSINESS_DAYS_SILENT, "6", "note\r\nX-Evil: 1", "<b>bold</b>")).build();
         RenderedEmail email = renderer.render(alert, Fixtures.settings("t", "x@example.com", Language.EN)
                 .setDisplayName("Giulia\r\nBcc: a@b.c").build());
 
