@@ -9,6 +9,7 @@ import io.paywatch.contract.MessageSent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.ResponsivenessStats;
 import io.paywatch.contract.Severity;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -52,6 +53,33 @@ public final class ResponsivenessTracker {
     static final int MIN_AFTER_HOURS_SAMPLE = 5;
     /** Most deadlines handled per punctuation; the rest wait for the next tick so one tick never stalls. */
     static final int MAX_DEADLINES_PER_TICK = 500;
+
+    // Extra facts beyond AlertFacts (the alert-service lists them under their own name); the shared keys and the
+    // ones each alert type must carry come from AlertFacts.
+    /** GHOSTING: why the episode started, {@link #REASON_THRESHOLD} or {@link #REASON_FOLLOW_UPS}. */
+    static final String FACT_REASON = "reason";
+    /** GHOSTING, RESPONSIVE_AGAIN: when the first unanswered message of the silence was sent (ISO instant). */
+    static final String FACT_UNANSWERED_SINCE = "unansweredSince";
+    /** GHOSTING: the tenant's threshold in business days. */
+    static final String FACT_THRESHOLD_DAYS = "ghostingThresholdBusinessDays";
+    /** GHOSTING: the tenant's follow-up limit. */
+    static final String FACT_FOLLOW_UP_LIMIT = "followUpsBeforeGhosting";
+    /** GHOSTING: the client's last inbound message (ISO instant, or "never"). */
+    static final String FACT_LAST_INBOUND_AT = "lastInboundAt";
+    /** RESPONSIVE_AGAIN: when the GHOSTING alert fired (ISO instant). */
+    static final String FACT_GHOSTING_DETECTED_AT = "ghostingDetectedAt";
+    /** RESPONSIVE_AGAIN: when the client wrote again (ISO instant). */
+    static final String FACT_REPLIED_AT = "repliedAt";
+    /** AFTER_HOURS_CONTACT: the tenant's share threshold (0..1, two decimals). */
+    static final String FACT_SHARE_THRESHOLD = "afterHoursShareThreshold";
+    /** AFTER_HOURS_CONTACT: inbound messages outside working hours in the window. */
+    static final String FACT_AFTER_HOURS_IN_WINDOW = "afterHoursInWindow";
+    /** AFTER_HOURS_CONTACT: inbound messages in the window. */
+    static final String FACT_INBOUND_IN_WINDOW = "inboundInWindow";
+    /** AFTER_HOURS_CONTACT: the window length in days. */
+    static final String FACT_WINDOW_DAYS = "windowDays";
+    /** AFTER_HOURS_CONTACT: the tenant's working hours, "HH:MM-HH:MM". */
+    static final String FACT_WORKING_HOURS = "workingHours";
 
     static final String REASON_THRESHOLD = "NO_REPLY_WITHIN_THRESHOLD";
     static final String REASON_FOLLOW_UPS = "UNANSWERED_FOLLOW_UPS";
@@ -206,15 +234,18 @@ public final class ResponsivenessTracker {
         OpenThread answered = received.getThreadId() != null
                 ? threads.get(threadKey(clientKey, received.getThreadId()))
                 : oldestOpenThread(clientKey);
+        long latencyMinutes = -1;
         if (answered != null) {
-            s.addLatency(at, calendar.businessMinutesBetween(answered.firstUnansweredAt, at));
+            latencyMinutes = calendar.businessMinutesBetween(answered.firstUnansweredAt, at);
+            s.addLatency(at, latencyMinutes);
             threads.delete(threadKey(clientKey, answered.threadId));
             deadlines.delete(deadlineKey(answered));
             s.openThreads = Math.max(0, s.openThreads - 1);
         }
 
         if (s.ghosting) {
-            endEpisode(clientKey, s, received, at, calendar, settings, alerts);
+            String threadId = answered != null ? answered.threadId : received.getThreadId();
+            endEpisode(clientKey, s, threadId, latencyMinutes, at, calendar, settings, alerts);
         }
         checkAfterHours(clientKey, s, at, settings, alerts);
     }
@@ -263,18 +294,18 @@ public final class ResponsivenessTracker {
         ClientKey ck = ClientKey.parse(clientKey);
         int silentDays = calendar.businessDaysBetween(startedAt, detectedAt);
         Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("reason", reason);
-        facts.put("threadId", threadId);
-        facts.put("unansweredSince", Instant.ofEpochMilli(startedAt).toString());
-        facts.put("businessDaysSilent", Integer.toString(silentDays));
-        facts.put("ghostingThresholdBusinessDays", Integer.toString(settings.getGhostingThresholdBusinessDays()));
-        facts.put("consecutiveUnansweredFollowUps", Integer.toString(s.consecutiveFollowUps));
-        facts.put("followUpsBeforeGhosting", Integer.toString(settings.getFollowUpsBeforeGhosting()));
-        facts.put("unansweredThreads", Integer.toString(s.openThreads));
-        facts.put("lastInboundAt", s.lastInboundAt == ClientResponsiveness.NONE ? "never"
+        facts.put(FACT_REASON, reason);
+        facts.put(AlertFacts.THREAD_ID, threadId);
+        facts.put(FACT_UNANSWERED_SINCE, Instant.ofEpochMilli(startedAt).toString());
+        facts.put(AlertFacts.BUSINESS_DAYS_SILENT, Integer.toString(silentDays));
+        facts.put(FACT_THRESHOLD_DAYS, Integer.toString(settings.getGhostingThresholdBusinessDays()));
+        facts.put(AlertFacts.UNANSWERED_FOLLOW_UPS, Integer.toString(s.consecutiveFollowUps));
+        facts.put(FACT_FOLLOW_UP_LIMIT, Integer.toString(settings.getFollowUpsBeforeGhosting()));
+        facts.put(AlertFacts.UNANSWERED_THREADS, Integer.toString(s.openThreads));
+        facts.put(FACT_LAST_INBOUND_AT, s.lastInboundAt == ClientResponsiveness.NONE ? "never"
                 : Instant.ofEpochMilli(s.lastInboundAt).toString());
-        facts.put("overdueInvoice", Boolean.toString(overdue));
-        facts.put("timezone", calendar.zone().getId());
+        facts.put(AlertFacts.OVERDUE_INVOICE, Boolean.toString(overdue));
+        facts.put(AlertFacts.TIMEZONE, calendar.zone().getId());
         String why = REASON_THRESHOLD.equals(reason)
                 ? "has not answered for " + silentDays + " business days (thread " + threadId + ")"
                 : "left " + s.consecutiveFollowUps + " follow-ups unanswered (first message in thread " + threadId
@@ -285,7 +316,12 @@ public final class ResponsivenessTracker {
                 detectedAt, facts, summary));
     }
 
-    private void endEpisode(String clientKey, ClientResponsiveness s, MessageReceived received, long at,
+    /**
+     * Ends the episode with the client's message at {@code at}. {@code latencyMinutes} is the business time the
+     * reply took on the thread it answers, or -1 when it answers no awaiting thread; then the reply time is the
+     * whole silence, measured from the episode's first unanswered message.
+     */
+    private void endEpisode(String clientKey, ClientResponsiveness s, String threadId, long latencyMinutes, long at,
             BusinessCalendar calendar, FreelancerSettings settings, List<PaymentAlert> alerts) {
         ClientResponsiveness.Episode episode = s.currentEpisode();
         String episodeKey = s.episodeKey;
@@ -300,13 +336,18 @@ public final class ResponsivenessTracker {
         ClientKey ck = ClientKey.parse(clientKey);
         int silentDays = calendar.businessDaysBetween(episode.startedAt, at);
         Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("unansweredSince", Instant.ofEpochMilli(episode.startedAt).toString());
-        facts.put("ghostingDetectedAt", Instant.ofEpochMilli(episode.detectedAt).toString());
-        facts.put("repliedAt", Instant.ofEpochMilli(at).toString());
-        facts.put("businessDaysSilent", Integer.toString(silentDays));
-        facts.put("replyThreadId", received.getThreadId() == null ? "none" : received.getThreadId());
-        facts.put("unansweredThreads", Integer.toString(s.openThreads));
-        facts.put("timezone", calendar.zone().getId());
+        long replyMinutes = latencyMinutes >= 0 ? latencyMinutes
+                : calendar.businessMinutesBetween(episode.startedAt, at);
+        facts.put(FACT_UNANSWERED_SINCE, Instant.ofEpochMilli(episode.startedAt).toString());
+        facts.put(FACT_GHOSTING_DETECTED_AT, Instant.ofEpochMilli(episode.detectedAt).toString());
+        facts.put(FACT_REPLIED_AT, Instant.ofEpochMilli(at).toString());
+        facts.put(AlertFacts.BUSINESS_DAYS_SILENT, Integer.toString(silentDays));
+        facts.put(AlertFacts.REPLY_LATENCY_HOURS, fmt1(replyMinutes / 60.0));
+        if (threadId != null) {
+            facts.put(AlertFacts.THREAD_ID, threadId);
+        }
+        facts.put(AlertFacts.UNANSWERED_THREADS, Integer.toString(s.openThreads));
+        facts.put(AlertFacts.TIMEZONE, calendar.zone().getId());
         String summary = "Client " + ck.clientId() + " replied again after " + silentDays + " business days of silence.";
         alerts.add(alert(ck, AlertType.RESPONSIVE_AGAIN, Severity.INFO, episodeKey, at, facts, summary));
     }
@@ -326,13 +367,15 @@ public final class ResponsivenessTracker {
         s.afterHoursAlerted = true;
         ClientKey ck = ClientKey.parse(clientKey);
         Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("afterHoursShare", fmt(inbound.share()));
-        facts.put("afterHoursShareThreshold", fmt(threshold));
-        facts.put("afterHoursInWindow", Integer.toString(inbound.afterHours()));
-        facts.put("inboundInWindow", Integer.toString(inbound.count()));
-        facts.put("windowDays", Integer.toString(WINDOW_DAYS));
-        facts.put("workingHours", hhmm(settings.getWorkdayStartMinute()) + "-" + hhmm(settings.getWorkdayEndMinute()));
-        facts.put("timezone", settings.getTimezone());
+        facts.put(AlertFacts.AFTER_HOURS_SHARE, fmt(inbound.share()));
+        facts.put(AlertFacts.INBOUND_PER_WEEK, fmt1(StatsCalculator.inboundPerWeek(s, inbound, at)));
+        facts.put(FACT_SHARE_THRESHOLD, fmt(threshold));
+        facts.put(FACT_AFTER_HOURS_IN_WINDOW, Integer.toString(inbound.afterHours()));
+        facts.put(FACT_INBOUND_IN_WINDOW, Integer.toString(inbound.count()));
+        facts.put(FACT_WINDOW_DAYS, Integer.toString(WINDOW_DAYS));
+        facts.put(FACT_WORKING_HOURS, hhmm(settings.getWorkdayStartMinute()) + "-"
+                + hhmm(settings.getWorkdayEndMinute()));
+        facts.put(AlertFacts.TIMEZONE, settings.getTimezone());
         String summary = "Client " + ck.clientId() + " sent " + inbound.afterHours() + " of " + inbound.count()
                 + " messages outside your working hours in the last " + WINDOW_DAYS + " days ("
                 + Math.round(inbound.share() * 100) + "%).";
@@ -402,8 +445,14 @@ public final class ResponsivenessTracker {
         return String.format(Locale.ROOT, "%013d", Math.max(0, epochMillis));
     }
 
+    /** Two decimals, the AlertFacts format of shares. */
     static String fmt(double value) {
         return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    /** One decimal, the AlertFacts format of hours and rates. */
+    static String fmt1(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
     }
 
     private static String hhmm(int minuteOfDay) {

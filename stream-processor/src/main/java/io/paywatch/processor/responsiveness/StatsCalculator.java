@@ -70,14 +70,25 @@ final class StatsCalculator {
         }
         if (s.firstSeenAt != ClientResponsiveness.NONE) {
             Inbound inbound = inbound(s, asOf);
-            long seenDays = lastDay - Math.floorDiv(s.firstSeenAt, DAY_MILLIS) + 1;
-            long span = Math.max(MIN_RATE_SPAN_DAYS, Math.min(ResponsivenessTracker.WINDOW_DAYS, seenDays));
-            b.setInboundPerWeek(round2(inbound.count() * 7.0 / span));
+            b.setInboundPerWeek(round2(inboundPerWeek(s, inbound, asOf)));
             if (inbound.count() > 0) {
                 b.setAfterHoursShare(round2(inbound.share()));
             }
         }
         return b.build();
+    }
+
+    /**
+     * Inbound messages per week in the window ending with {@code asOf}'s day, spread over the days the client has
+     * been seen (at least {@link #MIN_RATE_SPAN_DAYS}, at most the window). The profile and the
+     * AFTER_HOURS_CONTACT alert share it so both show the same rate.
+     */
+    static double inboundPerWeek(ClientResponsiveness s, Inbound inbound, long asOf) {
+        long lastDay = Math.floorDiv(asOf, DAY_MILLIS);
+        long firstSeen = s.firstSeenAt == ClientResponsiveness.NONE ? asOf : s.firstSeenAt;
+        long seenDays = lastDay - Math.floorDiv(firstSeen, DAY_MILLIS) + 1;
+        long span = Math.max(MIN_RATE_SPAN_DAYS, Math.min(ResponsivenessTracker.WINDOW_DAYS, seenDays));
+        return inbound.count() * 7.0 / span;
     }
 
     /** Linear-interpolation quantile (type 7, as spreadsheets compute it) of a sorted, non-empty array. */

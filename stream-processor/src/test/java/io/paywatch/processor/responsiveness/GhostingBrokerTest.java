@@ -8,6 +8,7 @@ import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.Severity;
 import io.paywatch.processor.ProcessorStores;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
 import io.paywatch.testkit.KafkaBrokerExtension;
@@ -111,8 +112,11 @@ class GhostingBrokerTest implements TestPropertyProvider {
                     + sentAt.toEpochMilli());
             assertThat(alert.getOccurredAt()).isEqualTo(sentAt.plus(Duration.ofDays(1)));
             assertThat(alert.getSeverity()).isEqualTo(Severity.WARNING);
-            assertThat(alert.getFacts()).containsEntry("ghostingThresholdBusinessDays", "1")
-                    .containsEntry("businessDaysSilent", "1").containsEntry("threadId", "th-quote");
+            assertThat(alert.getFacts())
+                    .containsKeys(AlertFacts.REQUIRED.get(alert.getType()).toArray(String[]::new))
+                    .containsEntry(ResponsivenessTracker.FACT_THRESHOLD_DAYS, "1")
+                    .containsEntry(AlertFacts.BUSINESS_DAYS_SILENT, "1")
+                    .containsEntry(AlertFacts.THREAD_ID, "th-quote");
         });
     }
 }

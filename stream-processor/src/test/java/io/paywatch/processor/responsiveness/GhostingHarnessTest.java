@@ -6,6 +6,7 @@ import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.ResponsivenessStats;
 import io.paywatch.contract.Severity;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -74,6 +75,11 @@ class GhostingHarnessTest {
         messages.pipeInput(key, event, Instant.parse(iso));
     }
 
+    /** The alerts written since the last read, each checked for the facts its type requires. */
+    private List<PaymentAlert> raised() {
+        return TrackerHarness.withRequiredFacts(alerts.readValuesToList());
+    }
+
     private ResponsivenessStats lastStats() {
         List<ResponsivenessStats> all = stats.readValuesToList();
         assertThat(all).isNotEmpty();
@@ -88,7 +94,7 @@ class GhostingHarnessTest {
         pipe(received(T, C, "th-1", "2025-03-11T10:00:00Z"), "2025-03-11T10:00:00Z");
         driver.advanceWallClockTime(Duration.ofDays(10));
 
-        assertThat(alerts.readValuesToList()).isEmpty();
+        assertThat(raised()).isEmpty();
         ResponsivenessStats s = lastStats();
         assertThat(s.getRepliesInWindow()).isEqualTo(1);
         // Wed 10-18 (8) + Thu, Fri, Mon (9 each) + Tue 09-10 (1) = 36 business hours.
@@ -104,21 +110,31 @@ class GhostingHarnessTest {
         pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
         pipe(received(T, C, "th-1", "2025-03-13T10:00:00Z"), "2025-03-13T10:00:00Z");
 
-        List<PaymentAlert> raised = alerts.readValuesToList();
+        List<PaymentAlert> raised = raised();
         assertThat(raised).extracting(PaymentAlert::getType)
                 .containsExactly(AlertType.GHOSTING, AlertType.RESPONSIVE_AGAIN);
         PaymentAlert ghosting = raised.get(0);
         assertThat(ghosting.getAlertId()).isEqualTo("t1|c1|GHOSTING|thread|th-1|" + SENT.toEpochMilli());
         assertThat(ghosting.getOccurredAt()).isEqualTo(DEADLINE);
         assertThat(ghosting.getSeverity()).isEqualTo(Severity.WARNING);
-        assertThat(ghosting.getFacts()).containsEntry("businessDaysSilent", "5")
-                .containsEntry("threadId", "th-1").containsEntry("lastInboundAt", "never")
-                .containsEntry("reason", ResponsivenessTracker.REASON_THRESHOLD);
+        assertThat(ghosting.getFacts()).containsKeys(AlertFacts.REQUIRED.get(AlertType.GHOSTING).toArray(String[]::new))
+                .containsEntry(AlertFacts.BUSINESS_DAYS_SILENT, "5")
+                .containsEntry(AlertFacts.UNANSWERED_FOLLOW_UPS, "0")
+                .containsEntry(AlertFacts.UNANSWERED_THREADS, "1").containsEntry(AlertFacts.OVERDUE_INVOICE, "false")
+                .containsEntry(AlertFacts.THREAD_ID, "th-1").containsEntry(AlertFacts.TIMEZONE, "UTC")
+                .containsEntry(ResponsivenessTracker.FACT_LAST_INBOUND_AT, "never")
+                .containsEntry(ResponsivenessTracker.FACT_REASON, ResponsivenessTracker.REASON_THRESHOLD)
+                .doesNotContainKey("consecutiveUnansweredFollowUps");
         assertThat(ghosting.getClientName()).isNull();
         assertThat(ghosting.getSummary()).contains("5 business days");
         PaymentAlert again = raised.get(1);
         assertThat(again.getAlertId()).isEqualTo("t1|c1|RESPONSIVE_AGAIN|thread|th-1|" + SENT.toEpochMilli());
-        assertThat(again.getFacts()).containsEntry("businessDaysSilent", "6");
+        // Wed 10-18 (8) + Thu, Fri, Mon, Tue, Wed (9 each) + Thu 09-10 (1) = 54 business hours on th-1.
+        assertThat(again.getFacts())
+                .containsKeys(AlertFacts.REQUIRED.get(AlertType.RESPONSIVE_AGAIN).toArray(String[]::new))
+                .containsEntry(AlertFacts.BUSINESS_DAYS_SILENT, "6")
+                .containsEntry(AlertFacts.REPLY_LATENCY_HOURS, "54.0")
+                .containsEntry(AlertFacts.THREAD_ID, "th-1").containsEntry(AlertFacts.UNANSWERED_THREADS, "0");
 
         ResponsivenessStats s = lastStats();
         assertThat(s.getGhosting()).isFalse();
@@ -131,14 +147,14 @@ class GhostingHarnessTest {
         start(SENT);
         pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
         driver.advanceWallClockTime(Duration.ofDays(7).minusMinutes(1));
-        assertThat(alerts.readValuesToList()).isEmpty(); // one minute before the deadline: nothing yet
+        assertThat(raised()).isEmpty(); // one minute before the deadline: nothing yet
         driver.advanceWallClockTime(Duration.ofMinutes(2));
-        List<PaymentAlert> live = alerts.readValuesToList();
+        List<PaymentAlert> live = raised();
         assertThat(live).extracting(PaymentAlert::getType).containsExactly(AlertType.GHOSTING);
         driver.advanceWallClockTime(Duration.ofDays(3));
-        assertThat(alerts.readValuesToList()).as("a deadline fires once").isEmpty();
+        assertThat(raised()).as("a deadline fires once").isEmpty();
         pipe(received(T, C, "th-1", "2025-03-13T10:00:00Z"), "2025-03-13T10:00:00Z");
-        live = concat(live, alerts.readValuesToList());
+        live = concat(live, raised());
 
         assertThat(live).extracting(PaymentAlert::getAlertId).containsExactly(
                 "t1|c1|GHOSTING|thread|th-1|" + SENT.toEpochMilli(),
@@ -151,7 +167,7 @@ class GhostingHarnessTest {
         start(Instant.parse("2030-01-01T00:00:00Z"));
         pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
         pipe(ClientKey.of(T, "other"), received(T, "other", "x", "2025-03-12T10:05:00Z"), "2025-03-12T10:05:00Z");
-        List<PaymentAlert> raised = alerts.readValuesToList();
+        List<PaymentAlert> raised = raised();
         assertThat(raised).extracting(PaymentAlert::getAlertId)
                 .containsExactly("t1|c1|GHOSTING|thread|th-1|" + SENT.toEpochMilli());
         assertThat(raised.get(0).getClientId()).isEqualTo(C);
@@ -162,25 +178,26 @@ class GhostingHarnessTest {
         start(Instant.parse("2030-01-01T00:00:00Z"));
         pipe(sent(T, C, "th-1", "2025-03-03T10:00:00Z", true), "2025-03-03T10:00:00Z");
         pipe(sent(T, C, "th-1", "2025-03-04T10:00:00Z", true), "2025-03-04T10:00:00Z");
-        assertThat(alerts.readValuesToList()).as("one follow-up is not enough").isEmpty();
+        assertThat(raised()).as("one follow-up is not enough").isEmpty();
         assertThat(lastStats().getConsecutiveUnansweredFollowUps()).isEqualTo(1);
         pipe(sent(T, C, "th-2", "2025-03-05T10:00:00Z", true), "2025-03-05T10:00:00Z");
 
-        List<PaymentAlert> raised = alerts.readValuesToList();
+        List<PaymentAlert> raised = raised();
         assertThat(raised).hasSize(1);
         PaymentAlert a = raised.get(0);
         assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
         assertThat(a.getAlertId()).isEqualTo("t1|c1|GHOSTING|followups|th-1|"
                 + Instant.parse("2025-03-03T10:00:00Z").toEpochMilli());
-        assertThat(a.getFacts()).containsEntry("reason", ResponsivenessTracker.REASON_FOLLOW_UPS)
-                .containsEntry("consecutiveUnansweredFollowUps", "2").containsEntry("unansweredThreads", "2");
+        assertThat(a.getFacts()).containsKeys(AlertFacts.REQUIRED.get(AlertType.GHOSTING).toArray(String[]::new))
+                .containsEntry(ResponsivenessTracker.FACT_REASON, ResponsivenessTracker.REASON_FOLLOW_UPS)
+                .containsEntry(AlertFacts.UNANSWERED_FOLLOW_UPS, "2").containsEntry(AlertFacts.UNANSWERED_THREADS, "2");
         ResponsivenessStats s = lastStats();
         assertThat(s.getGhosting()).isTrue();
         assertThat(s.getUnansweredThreads()).isEqualTo(2);
 
         // The 5-day deadline of th-1 passes later: the client is already ghosting, so no second alert.
         pipe(ClientKey.of(T, "other"), received(T, "other", "x", "2025-03-20T10:00:00Z"), "2025-03-20T10:00:00Z");
-        assertThat(alerts.readValuesToList()).isEmpty();
+        assertThat(raised()).isEmpty();
     }
 
     @Test
@@ -189,10 +206,10 @@ class GhostingHarnessTest {
         start(SENT);
         pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
         driver.advanceWallClockTime(Duration.ofDays(8));
-        List<PaymentAlert> raised = alerts.readValuesToList();
+        List<PaymentAlert> raised = raised();
         assertThat(raised).singleElement().satisfies(a -> {
             assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
-            assertThat(a.getFacts()).containsEntry("overdueInvoice", "true");
+            assertThat(a.getFacts()).containsEntry(AlertFacts.OVERDUE_INVOICE, "true");
             assertThat(a.getSummary()).contains("overdue");
         });
     }
@@ -204,7 +221,7 @@ class GhostingHarnessTest {
         start(Instant.parse("2030-01-01T00:00:00Z"));
         pipe(sent(T, C, "th-1", SENT.toString(), true), SENT.toString());
         pipe(sent(T, C, "th-9", "2025-03-12T11:00:00Z", false), "2025-03-12T11:00:00Z");
-        assertThat(alerts.readValuesToList()).isEmpty();
+        assertThat(raised()).isEmpty();
         assertThat(lastStats().getGhosting()).isTrue();
     }
 
@@ -232,13 +249,18 @@ class GhostingHarnessTest {
             pipe(received(T, C, "n" + day, iso), iso);
             pipe(ClientKey.of("t2", C), received("t2", C, "n" + day, iso), iso);
         }
-        List<PaymentAlert> raised = alerts.readValuesToList();
+        List<PaymentAlert> raised = raised();
         assertThat(raised).singleElement().satisfies(a -> {
             assertThat(a.getType()).isEqualTo(AlertType.AFTER_HOURS_CONTACT);
             assertThat(a.getTenantId()).isEqualTo(T);
             assertThat(a.getAlertId()).isEqualTo("t1|c1|AFTER_HOURS_CONTACT|"
                     + Instant.parse("2025-03-07T21:00:00Z").toEpochMilli()); // the 5th message crossed it
-            assertThat(a.getFacts()).containsEntry("afterHoursShare", "1.00").containsEntry("inboundInWindow", "5");
+            // Five messages on days 3 to 7, spread over the 7-day minimum span: 5.0 a week.
+            assertThat(a.getFacts())
+                    .containsKeys(AlertFacts.REQUIRED.get(AlertType.AFTER_HOURS_CONTACT).toArray(String[]::new))
+                    .containsEntry(AlertFacts.AFTER_HOURS_SHARE, "1.00")
+                    .containsEntry(AlertFacts.INBOUND_PER_WEEK, "5.0")
+                    .containsEntry(ResponsivenessTracker.FACT_INBOUND_IN_WINDOW, "5");
         });
         ResponsivenessStats s = lastStats();
         assertThat(s.getAfterHoursShare()).isEqualTo(1.0);

@@ -13,6 +13,7 @@ import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.Severity;
 import io.paywatch.processor.PaywatchTopology;
 import io.paywatch.processor.StreamsDefaults;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -100,7 +101,8 @@ class GhostingTopologyTest {
         }
 
         List<PaymentAlert> responsivenessAlerts() {
-            return alerts.readValuesToList().stream().filter(a -> RESPONSIVENESS.contains(a.getType())).toList();
+            return TrackerHarness.withRequiredFacts(alerts.readValuesToList().stream()
+                    .filter(a -> RESPONSIVENESS.contains(a.getType())).toList());
         }
 
         ClientProfile lastProfile() {
@@ -146,8 +148,14 @@ class GhostingTopologyTest {
         assertThat(raised.get(0).getAlertId()).isEqualTo(T + "|" + C + "|GHOSTING|thread|th-1|" + SENT.toEpochMilli());
         assertThat(raised.get(0).getOccurredAt()).isEqualTo(DEADLINE);
         assertThat(raised.get(0).getSeverity()).isEqualTo(Severity.WARNING);
-        assertThat(raised.get(0).getFacts()).containsEntry("businessDaysSilent", "5")
-                .containsEntry("timezone", "Europe/Rome");
+        assertThat(raised.get(0).getFacts())
+                .containsKeys(AlertFacts.REQUIRED.get(AlertType.GHOSTING).toArray(String[]::new))
+                .containsEntry(AlertFacts.BUSINESS_DAYS_SILENT, "5").containsEntry(AlertFacts.TIMEZONE, "Europe/Rome");
+        // 10:00 Rome Wednesday to 10:00 Rome Thursday of the next week: 8 + 5 x 9 + 1 = 54 business hours.
+        assertThat(raised.get(1).getFacts())
+                .containsKeys(AlertFacts.REQUIRED.get(AlertType.RESPONSIVE_AGAIN).toArray(String[]::new))
+                .containsEntry(AlertFacts.BUSINESS_DAYS_SILENT, "6")
+                .containsEntry(AlertFacts.REPLY_LATENCY_HOURS, "54.0");
         assertThat(raised.get(1).getAlertId())
                 .isEqualTo(T + "|" + C + "|RESPONSIVE_AGAIN|thread|th-1|" + SENT.toEpochMilli());
         ClientProfile profile = run.lastProfile();
@@ -165,8 +173,9 @@ class GhostingTopologyTest {
 
         assertThat(run.responsivenessAlerts()).singleElement().satisfies(a -> {
             assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
-            assertThat(a.getFacts()).containsEntry("reason", ResponsivenessTracker.REASON_FOLLOW_UPS)
-                    .containsEntry("consecutiveUnansweredFollowUps", "2");
+            assertThat(a.getFacts()).containsKeys(AlertFacts.REQUIRED.get(a.getType()).toArray(String[]::new))
+                    .containsEntry(ResponsivenessTracker.FACT_REASON, ResponsivenessTracker.REASON_FOLLOW_UPS)
+                    .containsEntry(AlertFacts.UNANSWERED_FOLLOW_UPS, "2");
         });
         ClientProfile profile = run.lastProfile();
         assertThat(profile.getResponsiveness().getConsecutiveUnansweredFollowUps()).isEqualTo(2);
@@ -188,7 +197,8 @@ class GhostingTopologyTest {
         assertThat(run.responsivenessAlerts()).singleElement().satisfies(a -> {
             assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
             assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
-            assertThat(a.getFacts()).containsEntry("overdueInvoice", "true");
+            assertThat(a.getFacts()).containsKeys(AlertFacts.REQUIRED.get(a.getType()).toArray(String[]::new))
+                    .containsEntry(AlertFacts.OVERDUE_INVOICE, "true");
         });
     }
 

@@ -6,6 +6,7 @@ import io.paywatch.contract.MessageReceived;
 import io.paywatch.contract.MessageSent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.ResponsivenessStats;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.AvroSerde;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
@@ -24,6 +25,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Test-only stand-in for the client processor: calls the tracker exactly as the contract says (init from
@@ -92,6 +95,15 @@ final class TrackerHarness {
                         "alerts");
             }
         }
+    }
+
+    /** Asserts that every alert carries the facts AlertFacts requires for its type, and returns them. */
+    static List<PaymentAlert> withRequiredFacts(List<PaymentAlert> alerts) {
+        for (PaymentAlert alert : alerts) {
+            assertThat(alert.getFacts()).as("facts of %s", alert.getAlertId())
+                    .containsKeys(AlertFacts.REQUIRED.get(alert.getType()).toArray(String[]::new));
+        }
+        return alerts;
     }
 
     static MessageEvent sent(String tenant, String client, String thread, String iso, boolean expectsReply) {
