@@ -10,6 +10,8 @@ import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.RiskBasis;
 import io.paywatch.contract.SettledInvoice;
 import io.paywatch.processor.ops.ProcessorMetrics;
+import io.paywatch.processor.payments.DriftDetector;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -127,13 +129,14 @@ class PaymentRulesTest {
             PaymentAlert first = f.alerts.readValue();
             assertThat(first.getType()).isEqualTo(AlertType.INVOICE_OVERDUE);
             assertThat(first.getOccurredAt()).isEqualTo(Instant.parse("2026-06-15T00:00:00Z"));
-            assertThat(first.getFacts()).containsEntry("daysPastDue", "4").containsEntry("escalationStep", "1");
+            assertThat(first.getFacts()).containsEntry(AlertFacts.DAYS_PAST_DUE, "4")
+                    .containsEntry(AlertFacts.ESCALATION_STEP, "1").containsEntry(AlertFacts.DUE_DATE, "2026-06-11");
             assertThat(first.getAmounts()).containsExactly(new Money(500_00L, "EUR"));
             f.advanceWallClock(Duration.ofDays(1));
             assertThat(f.alerts.isEmpty()).as("no repeat").isTrue();
             f.advanceWallClock(Duration.ofDays(100));
             List<PaymentAlert> escalations = f.alerts.readValuesToList();
-            assertThat(escalations).extracting(a -> a.getFacts().get("daysPastDue")).containsExactly("30", "60", "90");
+            assertThat(escalations).extracting(a -> a.getFacts().get(AlertFacts.DAYS_PAST_DUE)).containsExactly("30", "60", "90");
             assertThat(escalations.get(2).getSeverity().name()).isEqualTo("CRITICAL");
             assertThat(escalations).extracting(PaymentAlert::getAlertId).doesNotHaveDuplicates()
                     .doesNotContain(first.getAlertId());
@@ -201,8 +204,8 @@ class PaymentRulesTest {
             settle(f, C, i++, 50);
             List<PaymentAlert> drift = driftAlerts(f);
             assertThat(drift).extracting(PaymentAlert::getType).containsExactly(AlertType.PAYMENT_DRIFT);
-            assertThat(drift.get(0).getFacts()).containsEntry("reason", "CHANGE_VS_BASELINE")
-                    .containsKeys("ewmaDaysToPay", "baselineDaysToPay", "normDays");
+            assertThat(drift.get(0).getFacts()).containsEntry(AlertFacts.DRIFT_REASON, DriftDetector.REASON_BASELINE)
+                    .containsEntry(AlertFacts.DAYS_TO_PAY, "50").containsEntry(AlertFacts.BASELINE_DAYS, "20.0");
             assertThat(f.storedProfile(T, C).getPayments().getDrifting()).isTrue();
             // Noisy way back: normal, late, normal... must not flap.
             for (int dtp : new int[] {20, 40, 21}) {
@@ -229,7 +232,8 @@ class PaymentRulesTest {
             settle(f, C, 1, 46);
             List<PaymentAlert> drift = driftAlerts(f);
             assertThat(drift).hasSize(1);
-            assertThat(drift.get(0).getFacts()).containsEntry("reason", "EWMA_ABOVE_NORM");
+            assertThat(drift.get(0).getFacts()).containsEntry(AlertFacts.DRIFT_REASON, DriftDetector.REASON_NORM)
+                    .containsEntry(AlertFacts.EWMA_DAYS_TO_PAY, "44.6").containsEntry(AlertFacts.DAYS_TO_PAY, "46");
         }
     }
 
@@ -272,8 +276,81 @@ class PaymentRulesTest {
             PaymentAlert atRisk = f.alerts.readValuesToList().stream()
                     .filter(a -> a.getType() == AlertType.INVOICE_AT_RISK).findFirst().orElseThrow();
             assertThat(atRisk.getInvoiceIds()).containsExactly("inv-new");
+            assertThat(atRisk.getFacts()).containsEntry(AlertFacts.LATE_INVOICES, "3")
+                    .containsEntry(AlertFacts.RECENT_INVOICES, "3");
             assertThat(atRisk.getSummary()).contains("paid 3 of their last 3 invoices late").contains("deposit");
         }
+    }
+
+    @Test
+    void everyPaymentAlertCarriesTheRequiredFactsInTheDocumentedFormats() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            f.pipeSettings(Events.settings(T).setTimezone("Europe/Rome")
+                    .setAlertOptIns(AlertOptIns.newBuilder().setInvoiceAtRisk(true).build()).build());
+            // Issued at 23:30 UTC, already the next day in Rome: every date must be Rome's, not UTC's.
+            Instant late = Instant.parse("2026-01-31T23:30:00Z");
+            int i = 0;
+            for (int dtp : new int[] {44, 46, 45}) {
+                Instant issuedAt = late.plus(Duration.ofDays(60L * i));
+                f.pipe(T, C, issued(T, C, "inv-" + i, issuedAt, 30, 100_00));
+                f.pipe(T, C, paid(T, C, "inv-" + i, issuedAt.plus(Duration.ofDays(dtp)), 100_00));
+                i++;
+            }
+            Instant riskyAt = late.plus(Duration.ofDays(200)); // 2026-08-19T23:30Z = 20 August in Rome
+            f.pipe(T, C, issued(T, C, "risky", riskyAt, 30, 100_00));
+            for (int dtp : new int[] {10, 10, 10, 10, 10}) {
+                Instant issuedAt = late.plus(Duration.ofDays(250L + 20L * i));
+                f.pipe(T, C, issued(T, C, "inv-" + i, issuedAt, 30, 100_00));
+                f.pipe(T, C, paid(T, C, "inv-" + i, issuedAt.plus(Duration.ofDays(dtp)), 100_00));
+                i++;
+            }
+            f.advanceWallClock(Duration.ofDays(400)); // "risky" is never paid: overdue steps on the wall clock
+            List<PaymentAlert> alerts = f.alerts.readValuesToList();
+            assertThat(alerts).extracting(PaymentAlert::getType).contains(AlertType.INVOICE_OVERDUE,
+                    AlertType.INVOICE_AT_RISK, AlertType.PAYMENT_DRIFT, AlertType.RECOVERED);
+            for (PaymentAlert a : alerts) {
+                assertThat(a.getFacts()).as("%s", a.getType())
+                        .containsKeys(AlertFacts.REQUIRED.get(a.getType()).toArray(String[]::new));
+            }
+            PaymentAlert overdue = alerts.stream().filter(a -> a.getType() == AlertType.INVOICE_OVERDUE
+                    && a.getInvoiceIds().contains("risky")).findFirst()
+                    .orElseThrow();
+            assertThat(overdue.getFacts()).containsEntry(AlertFacts.DUE_DATE, "2026-09-19")
+                    .containsEntry(AlertFacts.ISSUED_DATE, "2026-08-20").containsEntry(AlertFacts.DAYS_PAST_DUE, "4")
+                    .containsEntry(AlertFacts.ESCALATION_STEP, "1").containsEntry(AlertFacts.NORM_DAYS, "30")
+                    .containsEntry(AlertFacts.TIMEZONE, "Europe/Rome");
+            PaymentAlert atRisk = alerts.stream().filter(a -> a.getType() == AlertType.INVOICE_AT_RISK
+                    && a.getInvoiceIds().contains("risky")).findFirst()
+                    .orElseThrow();
+            assertThat(atRisk.getFacts().get(AlertFacts.LATE_PROBABILITY)).matches("0\\.\\d\\d|1\\.00");
+            assertThat(atRisk.getFacts().get(AlertFacts.EXPECTED_DAYS_TO_PAY)).matches("\\d+\\.\\d");
+            // Expected about 45 days after 20 August (Rome).
+            assertThat(java.time.LocalDate.parse(atRisk.getFacts().get(AlertFacts.EXPECTED_SETTLE_DATE)))
+                    .isBetween(java.time.LocalDate.parse("2026-10-02"), java.time.LocalDate.parse("2026-10-06"));
+            assertThat(atRisk.getFacts()).containsEntry(AlertFacts.LATE_INVOICES, "3")
+                    .containsEntry(AlertFacts.RECENT_INVOICES, "3").containsEntry(AlertFacts.AVG_DAYS_LATE, "15.0")
+                    .containsEntry(AlertFacts.DUE_DATE, "2026-09-19").containsEntry(AlertFacts.NORM_DAYS, "30");
+            PaymentAlert drift = alerts.stream().filter(a -> a.getType() == AlertType.PAYMENT_DRIFT).findFirst()
+                    .orElseThrow();
+            assertThat(drift.getFacts()).containsEntry(AlertFacts.DRIFT_REASON, DriftDetector.REASON_NORM)
+                    .containsEntry(AlertFacts.EWMA_DAYS_TO_PAY, "44.6").containsEntry(AlertFacts.BASELINE_DAYS, "45.0")
+                    .containsEntry(AlertFacts.TOLERANCE_DAYS, "5").containsEntry(AlertFacts.DAYS_TO_PAY, "46");
+            PaymentAlert recovered = alerts.stream().filter(a -> a.getType() == AlertType.RECOVERED).findFirst()
+                    .orElseThrow();
+            assertThat(recovered.getFacts()).containsEntry(AlertFacts.DAYS_TO_PAY, "10")
+                    .containsEntry(AlertFacts.NORM_DAYS, "30");
+            assertThat(Double.parseDouble(recovered.getFacts().get(AlertFacts.EWMA_DAYS_TO_PAY))).isLessThanOrEqualTo(30);
+        }
+    }
+
+    @Test
+    void theRequiredFactsCheckFailsOnAnAlertThatMissesAKey() {
+        PaymentAlert missing = PaymentAlert.newBuilder().setAlertId("a").setTenantId(T).setClientId(C)
+                .setType(AlertType.PAYMENT_DRIFT).setSeverity(io.paywatch.contract.Severity.WARNING)
+                .setOccurredAt(JAN1).setInvoiceIds(List.of()).setAmounts(List.of()).setSummary("s")
+                .setFacts(java.util.Map.of(AlertFacts.EWMA_DAYS_TO_PAY, "40.0")).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopologyFixture.assertCarriesRequiredFacts(missing))
+                .isInstanceOf(AssertionError.class).hasMessageContaining(AlertFacts.DRIFT_REASON);
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.paywatch.contract.AlertType;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.processor.payments.ExtraFacts;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
 import io.paywatch.testkit.KafkaBrokerExtension;
@@ -134,7 +136,9 @@ class StreamProcessorIntegrationTest implements TestPropertyProvider {
         assertThat(read.get(0).key()).isEqualTo(key);
         assertThat(alert.getType()).isEqualTo(AlertType.INVOICE_OVERDUE);
         assertThat(alert.getInvoiceIds()).containsExactly("inv-late");
-        assertThat(alert.getFacts()).containsEntry("daysPastDue", "4").containsEntry("outstandingMinor", "25000");
+        assertThat(alert.getFacts()).containsEntry(AlertFacts.DAYS_PAST_DUE, "4")
+                .containsEntry(ExtraFacts.OUTSTANDING_MINOR, "25000");
+        TopologyFixture.assertCarriesRequiredFacts(alert);
         assertThat(read).allSatisfy(r -> assertThat(r.value().getInvoiceIds()).doesNotContain("inv-fresh"));
 
         List<ConsumerRecord<String, io.paywatch.contract.DeadLetter>> letters = KafkaTestClients.readAtLeast(

@@ -1,6 +1,7 @@
 package io.paywatch.processor;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.paywatch.contract.AlertType;
 import io.paywatch.contract.ClientProfile;
 import io.paywatch.contract.DeadLetter;
 import io.paywatch.contract.FreelancerSettings;
@@ -9,9 +10,11 @@ import io.paywatch.contract.InvoiceRisk;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.processor.ops.ProcessorMetrics;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,13 +30,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Properties;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The production topology ({@link PaywatchTopology#buildTopology}) in a TopologyTestDriver with pinned wall-clock
  * time, the production streams settings and a private state directory. Shared by the processor's tests.
  */
 public final class TopologyFixture implements AutoCloseable {
+
+    /**
+     * Alert types whose facts are checked against {@link AlertFacts#REQUIRED} on every read of {@link #alerts}:
+     * the payment alerts this module's payment rules raise (the responsiveness alerts are checked by their tests).
+     */
+    public static final Set<AlertType> CHECKED_TYPES = EnumSet.of(AlertType.INVOICE_OVERDUE,
+            AlertType.INVOICE_AT_RISK, AlertType.PAYMENT_DRIFT, AlertType.RECOVERED);
 
     /** Pinned initial wall-clock time. */
     public static final Instant WALL_START = Instant.parse("2026-06-01T08:00:00Z");
@@ -79,11 +93,35 @@ public final class TopologyFixture implements AutoCloseable {
         profiles = driver.createOutputTopic(Topics.CLIENT_PROFILES.name(), keyReader,
                 Topics.CLIENT_PROFILES.valueSerde().deserializer());
         alerts = driver.createOutputTopic(Topics.PAYMENT_ALERTS.name(), keyReader,
-                Topics.PAYMENT_ALERTS.valueSerde().deserializer());
+                requiringFacts(Topics.PAYMENT_ALERTS.valueSerde().deserializer()));
         risks = driver.createOutputTopic(Topics.INVOICE_RISK.name(), keyReader,
                 Topics.INVOICE_RISK.valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), keyReader,
                 Topics.DEAD_LETTERS.valueSerde().deserializer());
+    }
+
+    /**
+     * Every alert a test reads goes through this check, so no test can pass on an alert that lacks a key the
+     * alert-service relies on.
+     */
+    private static Deserializer<PaymentAlert> requiringFacts(Deserializer<PaymentAlert> inner) {
+        return (topic, bytes) -> {
+            PaymentAlert alert = inner.deserialize(topic, bytes);
+            if (alert != null && CHECKED_TYPES.contains(alert.getType())) {
+                assertCarriesRequiredFacts(alert);
+            }
+            return alert;
+        };
+    }
+
+    /** Fails unless {@code alert} carries every key {@link AlertFacts#REQUIRED} lists for its type, none blank. */
+    public static void assertCarriesRequiredFacts(PaymentAlert alert) {
+        Set<String> required = AlertFacts.REQUIRED.get(alert.getType());
+        assertThat(alert.getFacts())
+                .as("facts of %s %s", alert.getType(), alert.getAlertId())
+                .containsKeys(required.toArray(String[]::new));
+        required.forEach(key -> assertThat(alert.getFacts().get(key))
+                .as("fact %s of %s", key, alert.getType()).isNotBlank());
     }
 
     /** Pipes an invoice event keyed by its tenant|client, with the ingest timestamp = the wall clock. */

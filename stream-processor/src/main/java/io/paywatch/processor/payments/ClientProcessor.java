@@ -26,6 +26,7 @@ import io.paywatch.processor.ops.ContractViolation;
 import io.paywatch.processor.ops.EventTimeExtractor;
 import io.paywatch.processor.ops.ProcessorMetrics;
 import io.paywatch.processor.responsiveness.ResponsivenessTracker;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -326,13 +327,21 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         if (settings.getAlertOptIns().getInvoiceAtRisk() && a.basis() == RiskBasis.CLIENT_HISTORY
                 && a.lateProbability() >= settings.getAtRiskThreshold()) {
             String why = RiskModel.explain(prior);
+            RiskModel.RecentLateness recent = RiskModel.recentLateness(prior);
             Map<String, String> facts = new LinkedHashMap<>();
-            facts.put("lateProbability", String.format(java.util.Locale.ROOT, "%.2f", a.lateProbability()));
-            facts.put("threshold", String.format(java.util.Locale.ROOT, "%.2f", settings.getAtRiskThreshold()));
-            facts.put("expectedDaysToPay", String.format(java.util.Locale.ROOT, "%.1f", a.expectedDaysToPay()));
-            facts.put("expectedSettleAt", Instant.ofEpochMilli(expectedSettleAt).toString());
-            facts.put("basisInvoices", Integer.toString(a.basisInvoices()));
-            facts.put("explanation", why);
+            facts.put(AlertFacts.LATE_PROBABILITY, ExtraFacts.twoDecimals(a.lateProbability()));
+            facts.put(AlertFacts.EXPECTED_DAYS_TO_PAY, ExtraFacts.oneDecimal(a.expectedDaysToPay()));
+            facts.put(AlertFacts.EXPECTED_SETTLE_DATE, ExtraFacts.localDate(expectedSettleAt, zone));
+            facts.put(AlertFacts.LATE_INVOICES, Integer.toString(recent.lateInvoices()));
+            facts.put(AlertFacts.RECENT_INVOICES, Integer.toString(recent.recentInvoices()));
+            facts.put(AlertFacts.AVG_DAYS_LATE, ExtraFacts.oneDecimal(recent.avgDaysLate()));
+            facts.put(AlertFacts.NORM_DAYS, Integer.toString(settings.getPaymentNormDays()));
+            facts.put(AlertFacts.ISSUED_DATE, ExtraFacts.localDate(invoice.issuedAt, zone));
+            facts.put(AlertFacts.DUE_DATE, ExtraFacts.localDate(invoice.dueAt, zone));
+            facts.put(AlertFacts.TIMEZONE, zone.getId());
+            facts.put(ExtraFacts.THRESHOLD, ExtraFacts.twoDecimals(settings.getAtRiskThreshold()));
+            facts.put(ExtraFacts.BASIS_INVOICES, Integer.toString(a.basisInvoices()));
+            facts.put(ExtraFacts.EXPLANATION, why);
             raise(alert(clientKey, AlertType.INVOICE_AT_RISK, Severity.WARNING, invoice.issuedAt,
                     AlertIds.of(ck.tenantId(), ck.clientId(), "INVOICE_AT_RISK", invoice.invoiceId),
                     List.of(invoice.invoiceId), List.of(amount), facts,
@@ -409,7 +418,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                     step > 0 && OverdueSchedule.firesAt(invoice.dueAt, step, grace, zone) <= now;
                     step = OverdueSchedule.nextStep(invoice.overdueSteps, grace)) {
                 if (settings.getAlertOptIns().getInvoiceOverdue()) {
-                    raise(overdueAlert(clientKey, invoice, step, grace, zone));
+                    raise(overdueAlert(clientKey, invoice, step, grace, settings.getPaymentNormDays(), zone));
                 }
                 invoice.overdueSteps = step;
             }
@@ -469,20 +478,23 @@ public final class ClientProcessor implements Processor<String, Object, String, 
 
     // ---------------------------------------------------------------- alerts
 
-    private PaymentAlert overdueAlert(String clientKey, OpenInvoiceState invoice, int step, int grace, ZoneId zone) {
+    private PaymentAlert overdueAlert(String clientKey, OpenInvoiceState invoice, int step, int grace, int normDays,
+            ZoneId zone) {
         ClientKey ck = ClientKey.parse(clientKey);
         long occurredAt = OverdueSchedule.firesAt(invoice.dueAt, step, grace, zone);
         int daysPastDue = OverdueSchedule.daysPastDue(step, grace);
         Money outstanding = new Money(invoice.outstandingMinor(), invoice.currency);
         Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("daysPastDue", Integer.toString(daysPastDue));
-        facts.put("escalationStep", Integer.toString(step));
-        facts.put("graceDays", Integer.toString(grace));
-        facts.put("dueAt", Instant.ofEpochMilli(invoice.dueAt).toString());
-        facts.put("issuedAt", Instant.ofEpochMilli(invoice.issuedAt).toString());
-        facts.put("amountMinor", Long.toString(invoice.amountMinor));
-        facts.put("outstandingMinor", Long.toString(invoice.outstandingMinor()));
-        facts.put("currency", invoice.currency);
+        facts.put(AlertFacts.DAYS_PAST_DUE, Integer.toString(daysPastDue));
+        facts.put(AlertFacts.DUE_DATE, ExtraFacts.localDate(invoice.dueAt, zone));
+        facts.put(AlertFacts.ESCALATION_STEP, Integer.toString(step));
+        facts.put(AlertFacts.NORM_DAYS, Integer.toString(normDays));
+        facts.put(AlertFacts.GRACE_DAYS, Integer.toString(grace));
+        facts.put(AlertFacts.ISSUED_DATE, ExtraFacts.localDate(invoice.issuedAt, zone));
+        facts.put(AlertFacts.TIMEZONE, zone.getId());
+        facts.put(ExtraFacts.AMOUNT_MINOR, Long.toString(invoice.amountMinor));
+        facts.put(ExtraFacts.OUTSTANDING_MINOR, Long.toString(invoice.outstandingMinor()));
+        facts.put(ExtraFacts.CURRENCY, invoice.currency);
         Severity severity = daysPastDue >= 60 ? Severity.CRITICAL : Severity.WARNING;
         String name = clientState(clientKey).clientName;
         return alert(clientKey, AlertType.INVOICE_OVERDUE, severity, occurredAt,
@@ -498,21 +510,22 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         boolean started = transition == DriftDetector.Transition.DRIFT_STARTED;
         AlertType type = started ? AlertType.PAYMENT_DRIFT : AlertType.RECOVERED;
         Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("ewmaDaysToPay", String.format(java.util.Locale.ROOT, "%.1f", state.ewma));
-        facts.put("normDays", Integer.toString(settings.getPaymentNormDays()));
-        facts.put("toleranceDays", Integer.toString(settings.getDriftToleranceDays()));
-        facts.put("baselineDaysToPay", state.baselineN > 0
-                ? String.format(java.util.Locale.ROOT, "%.1f", state.baselineMean) : "n/a");
-        facts.put("cusum", String.format(java.util.Locale.ROOT, "%.2f", state.cusum));
-        facts.put("reason", state.driftReason == null ? "" : state.driftReason);
-        facts.put("episode", Integer.toString(state.driftEpisode));
-        SettledRecord last = state.history.peekLast();
-        facts.put("lastDaysToPay", Integer.toString(last.daysToPay()));
+        facts.put(AlertFacts.EWMA_DAYS_TO_PAY, ExtraFacts.oneDecimal(state.ewma));
+        facts.put(AlertFacts.NORM_DAYS, Integer.toString(settings.getPaymentNormDays()));
+        facts.put(AlertFacts.TOLERANCE_DAYS, Integer.toString(settings.getDriftToleranceDays()));
+        // The baseline has at least one settlement here: the detector learns before it decides.
+        facts.put(AlertFacts.BASELINE_DAYS, ExtraFacts.oneDecimal(state.baselineMean));
+        if (started) {
+            facts.put(AlertFacts.DRIFT_REASON, state.driftReason);
+        }
+        facts.put(AlertFacts.DAYS_TO_PAY, Integer.toString(state.history.peekLast().daysToPay()));
+        facts.put(ExtraFacts.CUSUM, ExtraFacts.twoDecimals(state.cusum));
+        facts.put(ExtraFacts.EPISODE, Integer.toString(state.driftEpisode));
         String summary = started
                 ? String.format(java.util.Locale.ROOT,
                         "Client now pays in %.0f days on average (EWMA), against a norm of %d and its own "
                                 + "baseline of %s days",
-                        state.ewma, settings.getPaymentNormDays(), facts.get("baselineDaysToPay"))
+                        state.ewma, settings.getPaymentNormDays(), facts.get(AlertFacts.BASELINE_DAYS))
                 : String.format(java.util.Locale.ROOT,
                         "Client is back under the norm: EWMA %.0f days to pay, norm %d", state.ewma,
                         settings.getPaymentNormDays());
@@ -527,7 +540,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             String clientName) {
         ClientKey ck = ClientKey.parse(clientKey);
         Map<String, String> allFacts = new LinkedHashMap<>(facts);
-        allFacts.put("summary", summary);
+        allFacts.put(ExtraFacts.SUMMARY, summary);
         return PaymentAlert.newBuilder()
                 .setAlertId(alertId).setTenantId(ck.tenantId()).setClientId(ck.clientId()).setClientName(clientName)
                 .setType(type).setSeverity(severity).setOccurredAt(Instant.ofEpochMilli(occurredAt))

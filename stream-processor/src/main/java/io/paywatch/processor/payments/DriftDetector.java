@@ -37,6 +37,11 @@ public final class DriftDetector {
     static final int NORM_CONFIRMATIONS = 2;
     static final int RECOVERY_RUN = 3;
 
+    /** {@code driftReason} of a drift entered by the norm rule (the AlertFacts.DRIFT_REASON value). */
+    public static final String REASON_NORM = "norm";
+    /** {@code driftReason} of a drift entered by the change detector against the client's own baseline. */
+    public static final String REASON_BASELINE = "baseline";
+
     /** What a settlement did to the drift state. */
     public enum Transition { NONE, DRIFT_STARTED, RECOVERED }
 
@@ -64,7 +69,7 @@ public final class DriftDetector {
             if (normRule || changeRule) {
                 s.drifting = true;
                 s.driftEpisode++;
-                s.driftReason = normRule ? "EWMA_ABOVE_NORM" : "CHANGE_VS_BASELINE";
+                s.driftReason = normRule ? REASON_NORM : REASON_BASELINE;
                 s.consecutiveNormal = 0;
                 return Transition.DRIFT_STARTED;
             }

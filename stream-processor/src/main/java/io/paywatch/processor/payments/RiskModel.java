@@ -92,9 +92,19 @@ public final class RiskModel {
         return 1.0 / (1.0 + Math.exp(-(daysVsDue - 0.5) / BANDWIDTH));
     }
 
-    /** "paid 8 of their last 10 invoices late, 12 days late on average", from the last (up to) 10 settlements. */
-    public static String explain(List<SettledRecord> history) {
-        List<SettledRecord> last = history.subList(Math.max(0, history.size() - 10), history.size());
+    /** Settlements {@link #recentLateness} and {@link #explain} look at. */
+    public static final int RECENT_INVOICES = 10;
+
+    /**
+     * How late the client paid recently: of the last (up to) {@value #RECENT_INVOICES} settlements, how many were
+     * late and their average days late (0 when none was late).
+     */
+    public record RecentLateness(int lateInvoices, int recentInvoices, double avgDaysLate) {
+    }
+
+    /** The lateness of the last (up to) {@value #RECENT_INVOICES} settlements of {@code history} (oldest first). */
+    public static RecentLateness recentLateness(List<SettledRecord> history) {
+        List<SettledRecord> last = history.subList(Math.max(0, history.size() - RECENT_INVOICES), history.size());
         int late = 0;
         long lateDays = 0;
         for (SettledRecord r : last) {
@@ -103,10 +113,16 @@ public final class RiskModel {
                 lateDays += r.daysLate();
             }
         }
-        if (late == 0) {
-            return "paid all of their last " + last.size() + " invoices on time";
+        return new RecentLateness(late, last.size(), late == 0 ? 0 : (double) lateDays / late);
+    }
+
+    /** "paid 8 of their last 10 invoices late, 12 days late on average", from the last (up to) 10 settlements. */
+    public static String explain(List<SettledRecord> history) {
+        RecentLateness r = recentLateness(history);
+        if (r.lateInvoices() == 0) {
+            return "paid all of their last " + r.recentInvoices() + " invoices on time";
         }
-        return "paid " + late + " of their last " + last.size() + " invoices late, "
-                + Math.round((double) lateDays / late) + " days late on average";
+        return "paid " + r.lateInvoices() + " of their last " + r.recentInvoices() + " invoices late, "
+                + Math.round(r.avgDaysLate()) + " days late on average";
     }
 }

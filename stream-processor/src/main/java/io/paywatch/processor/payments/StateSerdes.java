@@ -79,7 +79,7 @@ public final class StateSerdes {
         s.cusum = in.readDouble();
         s.drifting = in.readBoolean();
         s.driftEpisode = in.readInt();
-        s.driftReason = readNullable(in);
+        s.driftReason = reason(readNullable(in));
         s.consecutiveNormal = in.readInt();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
@@ -87,6 +87,14 @@ public final class StateSerdes {
                     in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readUTF()));
         }
         return s;
+    }
+
+    /** Reasons stored before they were aligned with AlertFacts.DRIFT_REASON read as the new values. */
+    private static String reason(String stored) {
+        if ("EWMA_ABOVE_NORM".equals(stored)) {
+            return DriftDetector.REASON_NORM;
+        }
+        return "CHANGE_VS_BASELINE".equals(stored) ? DriftDetector.REASON_BASELINE : stored;
     }
 
     private static void writeOpen(DataOutputStream out, OpenInvoiceState s) throws IOException {
