@@ -2,7 +2,11 @@ package io.paywatch.benchmarks;
 
 import io.paywatch.processor.StreamsDefaults;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Settings of one {@link TopologyThroughput} run, from command-line flags ({@code --events 200000 ...}).
@@ -19,83 +23,82 @@ import java.util.Locale;
  * @param bootstrapServers an existing broker to use; null starts an embedded KRaft broker in this JVM
  * @param verify           after the run, read client-profiles back and count the clients that got a profile
  * @param seed             seed of the workload generator, so runs are comparable
+ * @param streamsOverrides any StreamsConfig keys to set on both apps on top of the production settings
  */
 public record BenchmarkOptions(int events, int clients, int tenants, double warmupFraction, int partitions,
         int threads, int commitIntervalMs, long cacheBytes, int latencySamples, String bootstrapServers,
-        boolean verify, long seed) {
+        boolean verify, long seed, Map<String, String> streamsOverrides) {
 
     /** The defaults: 200k events over 10k clients, production settings, 200 latency samples. */
     public static BenchmarkOptions defaults() {
         return new BenchmarkOptions(200_000, 10_000, 20, 0.25, 6, 1, StreamsDefaults.COMMIT_INTERVAL_MS,
-                10L * 1024 * 1024, 200, null, false, 42L);
+                10L * 1024 * 1024, 200, null, false, 42L, Map.of());
     }
 
-    /** Parses {@code --name value} flags over the defaults; {@code --help} prints them. */
+    /**
+     * Parses {@code --name value} flags over the defaults; {@code --set key=value} (repeatable) overrides any
+     * StreamsConfig key of both apps, e.g. {@code --set poll.ms=10}. {@code --help} throws with the usage.
+     */
     public static BenchmarkOptions parse(String... args) {
-        BenchmarkOptions o = defaults();
+        BenchmarkOptions d = defaults();
+        Map<String, String> flags = new HashMap<>();
+        Map<String, String> overrides = new LinkedHashMap<>();
+        boolean verify = false;
         for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
+            String flag = args[i].toLowerCase(Locale.ROOT);
             if (flag.equals("--verify")) {
-                o = o.withVerify(true);
-                continue;
-            }
-            if (flag.equals("--help") || flag.equals("-h")) {
+                verify = true;
+            } else if (flag.equals("--help") || flag.equals("-h")) {
                 throw new IllegalArgumentException(usage());
-            }
-            if (i + 1 >= args.length) {
+            } else if (!FLAGS.contains(flag)) {
+                throw new IllegalArgumentException("unknown flag " + args[i] + "\n" + usage());
+            } else if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("flag " + flag + " needs a value\n" + usage());
+            } else if (flag.equals("--set")) {
+                String kv = args[++i];
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--set needs key=value, got " + kv);
+                }
+                overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+            } else {
+                flags.put(flag, args[++i]);
             }
-            String v = args[++i];
-            o = switch (flag.toLowerCase(Locale.ROOT)) {
-                case "--events" -> new BenchmarkOptions(Integer.parseInt(v), o.clients, o.tenants, o.warmupFraction,
-                        o.partitions, o.threads, o.commitIntervalMs, o.cacheBytes, o.latencySamples,
-                        o.bootstrapServers, o.verify, o.seed);
-                case "--clients" -> new BenchmarkOptions(o.events, Integer.parseInt(v), o.tenants, o.warmupFraction,
-                        o.partitions, o.threads, o.commitIntervalMs, o.cacheBytes, o.latencySamples,
-                        o.bootstrapServers, o.verify, o.seed);
-                case "--tenants" -> new BenchmarkOptions(o.events, o.clients, Integer.parseInt(v), o.warmupFraction,
-                        o.partitions, o.threads, o.commitIntervalMs, o.cacheBytes, o.latencySamples,
-                        o.bootstrapServers, o.verify, o.seed);
-                case "--warmup-fraction" -> new BenchmarkOptions(o.events, o.clients, o.tenants,
-                        Double.parseDouble(v), o.partitions, o.threads, o.commitIntervalMs, o.cacheBytes,
-                        o.latencySamples, o.bootstrapServers, o.verify, o.seed);
-                case "--partitions" -> new BenchmarkOptions(o.events, o.clients, o.tenants, o.warmupFraction,
-                        Integer.parseInt(v), o.threads, o.commitIntervalMs, o.cacheBytes, o.latencySamples,
-                        o.bootstrapServers, o.verify, o.seed);
-                case "--threads" -> new BenchmarkOptions(o.events, o.clients, o.tenants, o.warmupFraction,
-                        o.partitions, Integer.parseInt(v), o.commitIntervalMs, o.cacheBytes, o.latencySamples,
-                        o.bootstrapServers, o.verify, o.seed);
-                case "--commit-interval-ms" -> new BenchmarkOptions(o.events, o.clients, o.tenants,
-                        o.warmupFraction, o.partitions, o.threads, Integer.parseInt(v), o.cacheBytes,
-                        o.latencySamples, o.bootstrapServers, o.verify, o.seed);
-                case "--cache-bytes" -> new BenchmarkOptions(o.events, o.clients, o.tenants, o.warmupFraction,
-                        o.partitions, o.threads, o.commitIntervalMs, Long.parseLong(v), o.latencySamples,
-                        o.bootstrapServers, o.verify, o.seed);
-                case "--latency-samples" -> new BenchmarkOptions(o.events, o.clients, o.tenants, o.warmupFraction,
-                        o.partitions, o.threads, o.commitIntervalMs, o.cacheBytes, Integer.parseInt(v),
-                        o.bootstrapServers, o.verify, o.seed);
-                case "--bootstrap" -> new BenchmarkOptions(o.events, o.clients, o.tenants, o.warmupFraction,
-                        o.partitions, o.threads, o.commitIntervalMs, o.cacheBytes, o.latencySamples, v, o.verify,
-                        o.seed);
-                case "--seed" -> new BenchmarkOptions(o.events, o.clients, o.tenants, o.warmupFraction,
-                        o.partitions, o.threads, o.commitIntervalMs, o.cacheBytes, o.latencySamples,
-                        o.bootstrapServers, o.verify, Long.parseLong(v));
-                default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + usage());
-            };
         }
-        return o;
+        return new BenchmarkOptions(
+                intFlag(flags, "--events", d.events), intFlag(flags, "--clients", d.clients),
+                intFlag(flags, "--tenants", d.tenants),
+                Double.parseDouble(flags.getOrDefault("--warmup-fraction", Double.toString(d.warmupFraction))),
+                intFlag(flags, "--partitions", d.partitions), intFlag(flags, "--threads", d.threads),
+                intFlag(flags, "--commit-interval-ms", d.commitIntervalMs),
+                Long.parseLong(flags.getOrDefault("--cache-bytes", Long.toString(d.cacheBytes))),
+                intFlag(flags, "--latency-samples", d.latencySamples), flags.get("--bootstrap"), verify,
+                Long.parseLong(flags.getOrDefault("--seed", Long.toString(d.seed))), Map.copyOf(overrides));
+    }
+
+    private static final Set<String> FLAGS = Set.of("--events", "--clients", "--tenants", "--warmup-fraction",
+            "--partitions", "--threads", "--commit-interval-ms", "--cache-bytes", "--latency-samples", "--bootstrap",
+            "--seed", "--set");
+
+    private static int intFlag(Map<String, String> flags, String name, int fallback) {
+        String v = flags.get(name);
+        try {
+            return v == null ? fallback : Integer.parseInt(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, was " + v, e);
+        }
     }
 
     /** The same options with {@code verify} set. */
     public BenchmarkOptions withVerify(boolean value) {
         return new BenchmarkOptions(events, clients, tenants, warmupFraction, partitions, threads, commitIntervalMs,
-                cacheBytes, latencySamples, bootstrapServers, value, seed);
+                cacheBytes, latencySamples, bootstrapServers, value, seed, streamsOverrides);
     }
 
     /** The same options against an existing broker. */
     public BenchmarkOptions withBootstrapServers(String value) {
         return new BenchmarkOptions(events, clients, tenants, warmupFraction, partitions, threads, commitIntervalMs,
-                cacheBytes, latencySamples, value, verify, seed);
+                cacheBytes, latencySamples, value, verify, seed, streamsOverrides);
     }
 
     /** Flag summary. */
@@ -105,6 +108,7 @@ public record BenchmarkOptions(int events, int clients, int tenants, double warm
                 + ") --warmup-fraction F (" + d.warmupFraction + ") --partitions N (" + d.partitions
                 + ") --threads N (" + d.threads + ") --commit-interval-ms N (" + d.commitIntervalMs
                 + ") --cache-bytes N (" + d.cacheBytes + ") --latency-samples N (" + d.latencySamples
-                + ") --bootstrap HOST:PORT (embedded broker) --seed N (" + d.seed + ") --verify";
+                + ") --bootstrap HOST:PORT (embedded broker) --seed N (" + d.seed + ") --set streams.key=value"
+                + " --verify";
     }
 }

@@ -108,7 +108,7 @@ public final class TopologyThroughput {
             }
             long[] sorted = latencyMicros.clone();
             Arrays.sort(sorted);
-            return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+            return sorted[(int) Math.max(0, Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1))];
         }
     }
 
@@ -117,6 +117,7 @@ public final class TopologyThroughput {
     private final String bootstrapServers;
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final long runStart = System.nanoTime();
 
     private TopologyThroughput(BenchmarkOptions options, String bootstrapServers, PrintStream out) {
         this.options = options;
@@ -160,20 +161,25 @@ public final class TopologyThroughput {
                         + " exactly_once_v2, commit.interval.ms=%d, statestore.cache.max.bytes=%d%n",
                 options.events(), options.clients(), options.tenants(), options.partitions(), options.threads(),
                 options.commitIntervalMs(), options.cacheBytes());
+        if (!options.streamsOverrides().isEmpty()) {
+            out.printf(Locale.ROOT, "[bench] streams overrides: %s%n", options.streamsOverrides());
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             TopicBootstrap bootstrap = new TopicBootstrap(options.partitions(), (short) 1);
             bootstrap.ensureTopics(admin);
             bootstrap.ensure(admin, List.of(PASS_THROUGH));
 
+            // A warm-up of its own tenants and clients; a fraction of 0 skips it (the smoke test).
+            boolean warmUp = options.warmupFraction() > 0;
             int warmEvents = Math.max(options.tenants(), (int) (options.events() * options.warmupFraction()));
             int warmClients = Math.max(options.tenants(), Math.min(warmEvents,
                     (int) (options.clients() * options.warmupFraction())));
-            Workload warm = Workload.generate("warm-" + runId + "-", warmEvents, warmClients, options.tenants(),
-                    options.seed() + 1);
+            Workload warm = warmUp ? Workload.generate("warm-" + runId + "-", warmEvents, warmClients,
+                    options.tenants(), options.seed() + 1) : null;
             Workload measured = Workload.generate("t-" + runId + "-", options.events(), options.clients(),
                     options.tenants(), options.seed());
             out.printf(Locale.ROOT, "[bench] measured input: %s%n", measured.mix());
-            List<String> tenants = new ArrayList<>(warm.tenants());
+            List<String> tenants = new ArrayList<>(warmUp ? warm.tenants() : List.of());
             tenants.addAll(measured.tenants());
             tenants.add(LATENCY_TENANT);
             produceSettings(tenants);
@@ -183,26 +189,29 @@ public final class TopologyThroughput {
             Path stateDir = Files.createTempDirectory("paywatch-bench-state-");
 
             // Warm-up: same apps, same JVM, its own tenants; numbers printed but labelled cold.
-            produce(warm, "warm-up");
-            KafkaStreams warmPass = passThrough(passApp, stateDir);
-            try {
-                report("warm-up (cold JVM)", runUntilConsumed(warmPass, passApp, admin, "pass-through"));
-            } finally {
-                closeLeavingGroup(warmPass);
-            }
-            KafkaStreams warmTopo = topology(topoApp, stateDir);
-            try {
-                report("warm-up (cold JVM)", runUntilConsumed(warmTopo, topoApp, admin, "topology"));
-            } finally {
-                closeLeavingGroup(warmTopo);
+            if (warmUp) {
+                produce(warm, "warm-up");
+                KafkaStreams warmPass = passThrough(passApp, stateDir);
+                try {
+                    report("warm-up (cold JVM)", runUntilConsumed(warmPass, passApp, admin, "pass-through"));
+                } finally {
+                    closeLeavingGroup(warmPass);
+                }
+                KafkaStreams warmTopo = topology(topoApp, stateDir);
+                try {
+                    report("warm-up (cold JVM)", runUntilConsumed(warmTopo, topoApp, admin, "topology"));
+                } finally {
+                    closeLeavingGroup(warmTopo);
+                }
             }
 
             double producerRate = produce(measured, "measured");
+            String phase = warmUp ? "measured (warm)" : "measured (cold)";
             Pass pass;
             KafkaStreams measuredPass = passThrough(passApp, stateDir);
             try {
                 pass = runUntilConsumed(measuredPass, passApp, admin, "pass-through");
-                report("measured (warm)", pass);
+                report(phase, pass);
             } finally {
                 closeLeavingGroup(measuredPass);
             }
@@ -211,14 +220,14 @@ public final class TopologyThroughput {
             KafkaStreams s = topology(topoApp, stateDir);
             try {
                 topo = runUntilConsumed(s, topoApp, admin, "topology");
-                report("measured (warm)", topo);
+                report(phase, topo);
                 latencies = probeLatency();
             } finally {
                 closeLeavingGroup(s);
             }
             Map<String, Long> byStore = stateSize(stateDir.resolve(topoApp));
             long stateBytes = byStore.values().stream().mapToLong(Long::longValue).sum();
-            int clientsInState = warm.clientKeys().size() + measured.clientKeys().size() + latencies.length;
+            int clientsInState = (warmUp ? warm.clientKeys().size() : 0) + measured.clientKeys().size() + latencies.length;
 
             Set<String> expected = new HashSet<>(measured.clientKeys());
             int withProfile = options.verify() ? clientsWithProfile(expected) : -1;
@@ -243,6 +252,7 @@ public final class TopologyThroughput {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(options.commitIntervalMs()));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(options.cacheBytes()));
         p.put(ProcessorMetrics.CONFIG_KEY, new ProcessorMetrics(meters));
+        p.putAll(options.streamsOverrides());
         return p;
     }
 
@@ -266,9 +276,11 @@ public final class TopologyThroughput {
      * Closes and leaves the group: Streams members stay in the group on a plain close, so the next start with the
      * same application id would wait for the old member's session to expire before it gets its tasks.
      */
-    private static void closeLeavingGroup(KafkaStreams streams) {
+    private void closeLeavingGroup(KafkaStreams streams) {
+        long start = System.nanoTime();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(60)));
+        out.printf(Locale.ROOT, "[bench] closed in %.2f s (%.1f s since start)%n", seconds(start), seconds(runStart));
     }
 
     private KafkaStreams streams(Topology topology, String applicationId, Path stateDir) {
@@ -562,7 +574,8 @@ public final class TopologyThroughput {
             out.printf(Locale.ROOT, "[bench] verify: %,d of %,d measured clients have a profile on client-profiles%n",
                     r.clientsWithProfile(), r.expectedClients());
         }
-        out.printf(Locale.ROOT, "[bench] load average at end: %s%n", loadAverage());
+        out.printf(Locale.ROOT, "[bench] load average at end: %s; whole run %.1f s%n", loadAverage(),
+                seconds(runStart));
     }
 
     static String loadAverage() {
