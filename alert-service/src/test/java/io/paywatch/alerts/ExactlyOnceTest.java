@@ -8,6 +8,9 @@ import io.paywatch.contract.AlertType;
 import io.paywatch.contract.DeliveryStatus;
 import io.paywatch.contract.Language;
 import jakarta.mail.internet.MimeMessage;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -20,6 +23,19 @@ import static org.awaitility.Awaitility.await;
 
 /** Never lost, never sent twice: restarts, replays, crashes around the SMTP hand-off, and an SMTP outage. */
 class ExactlyOnceTest extends AlertServiceHarness {
+
+    @BeforeEach
+    void letTheWorkerCrash() {
+        // The crash tests kill the delivery thread with an Error on purpose. Awaitility by default fails any await
+        // that is running when another thread dies, so whether they passed depended on where the crash fell.
+        // Each test checks the crash itself (worker not alive, offsets not committed).
+        Awaitility.doNotCatchUncaughtExceptionsByDefault();
+    }
+
+    @AfterEach
+    void restoreAwaitility() {
+        Awaitility.reset();
+    }
 
     @Test
     void aRestartOrAFullReplayNeverSendsTwice() throws Exception {
