@@ -43,6 +43,8 @@ import org.apache.kafka.streams.kstream.Produced;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,10 +86,19 @@ public final class TopologyThroughput {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
 
     /** Throughput of one app over one input. */
-    public record Pass(String app, long records, double seconds, double startSeconds) {
+    public record Pass(String app, long records, double seconds, double startSeconds, double streamCpuSeconds,
+            double processCpuSeconds) {
         /** Records per second from RUNNING to every input offset committed. */
         public double rate() {
             return records / seconds;
+        }
+
+        /**
+         * Records per CPU-second of the stream threads: what one thread can do when it has a core to itself, which a
+         * loaded shared machine hides from the wall-clock rate.
+         */
+        public double ratePerStreamCpuSecond() {
+            return streamCpuSeconds > 0 ? records / streamCpuSeconds : Double.NaN;
         }
     }
 
@@ -313,7 +324,13 @@ public final class TopologyThroughput {
         long start = System.nanoTime();
         streams.start();
         long deadline = start + RUN_TIMEOUT.toNanos();
+        long threadCpuAtRunning = -1;
+        long processCpuAtRunning = -1;
         while (!caughtUp(committed(admin, group), target)) {
+            if (threadCpuAtRunning < 0 && runningAt.get() != 0) {
+                threadCpuAtRunning = streamThreadCpuNanos(group);
+                processCpuAtRunning = processCpuNanos();
+            }
             if (failure.get() != null) {
                 throw new IllegalStateException(label + " failed", failure.get());
             }
@@ -323,8 +340,31 @@ public final class TopologyThroughput {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         long done = System.nanoTime();
+        long threadCpu = streamThreadCpuNanos(group) - Math.max(0, threadCpuAtRunning);
+        long processCpu = processCpuAtRunning < 0 ? -1 : processCpuNanos() - processCpuAtRunning;
         long running = runningAt.get() == 0 ? start : runningAt.get();
-        return new Pass(label, records, (done - running) / 1e9, (running - start) / 1e9);
+        return new Pass(label, records, (done - running) / 1e9, (running - start) / 1e9, threadCpu / 1e9,
+                processCpu / 1e9);
+    }
+
+    /** CPU time used so far by the stream threads of {@code applicationId} in this JVM. */
+    private static long streamThreadCpuNanos(String applicationId) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(applicationId) && t.getName().contains("-StreamThread-")) {
+                total += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
+    /** CPU time of this whole process so far: broker, clients and Streams when the broker is embedded. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     private static boolean caughtUp(Map<TopicPartition, OffsetAndMetadata> committed,
@@ -549,6 +589,9 @@ public final class TopologyThroughput {
         out.printf(Locale.ROOT, "[bench] %-12s %-18s %,9d records in %6.2f s = %,8.0f records/s"
                         + " (start-up to RUNNING %.2f s)%n", pass.app(), phase, pass.records(), pass.seconds(),
                 pass.rate(), pass.startSeconds());
+        out.printf(Locale.ROOT, "[bench] %-12s %-18s stream thread CPU %.2f s = %,.0f records per CPU-second;"
+                        + " whole process CPU %.2f s%n", pass.app(), "", pass.streamCpuSeconds(),
+                pass.ratePerStreamCpuSecond(), pass.processCpuSeconds());
     }
 
     private void summary(Result r) {
@@ -557,6 +600,10 @@ public final class TopologyThroughput {
         out.printf(Locale.ROOT, "[bench] EOS pass-through       %,10.0f records/s%n", r.passThrough().rate());
         out.printf(Locale.ROOT, "[bench] Paywatch topology      %,10.0f records/s%n", r.topology().rate());
         out.printf(Locale.ROOT, "[bench] ratio topology/pass    %10.3f%n", r.ratio());
+        out.printf(Locale.ROOT, "[bench] per stream-thread CPU-s pass-through %,.0f, topology %,.0f records"
+                        + " (ratio %.3f)%n", r.passThrough().ratePerStreamCpuSecond(),
+                r.topology().ratePerStreamCpuSecond(),
+                r.topology().ratePerStreamCpuSecond() / r.passThrough().ratePerStreamCpuSecond());
         if (r.latencyMicros().length > 0) {
             out.printf(Locale.ROOT, "[bench] EOS hop latency        p50 %.1f ms, p99 %.1f ms, max %.1f ms"
                             + " (%d samples, commit.interval.ms=%d)%n", r.latencyQuantile(0.50) / 1e3,
