@@ -83,6 +83,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private static final String[] AGING_LABELS = {"current", "1-30", "31-60", "61-90", "90+"};
     private static final int MAX_PROFILE_INVOICES = 100;
     private static final long TRACKER_SCAN_STEP_MS = 60_000;
+    /** How far past a scan the next due time is looked up (see {@link #nextDue}). */
+    private static final long DUE_LOOKAHEAD_MS = 86_400_000L;
 
     private final TopologyOptions options;
     private final ResponsivenessTracker tracker = new ResponsivenessTracker();
@@ -101,6 +103,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private long lastTrackerScan = Long.MIN_VALUE;
     private long lastRecordWallMs = Long.MIN_VALUE;
     private long lastEventTime = Long.MIN_VALUE;
+    /** Keys of recent-alert-store per tenant prefix (in memory, loaded lazily; see trimRecentAlerts). */
+    private final Map<String, TreeSet<String>> recentAlertKeys = new HashMap<>();
 
     public ClientProcessor(TopologyOptions options) {
         this.options = options;
@@ -109,6 +113,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
+        // A revived task re-runs init on the same instance after its stores were restored: start from the stores.
+        dueHint = Long.MIN_VALUE;
+        recentAlertKeys.clear();
         this.metrics = ProcessorMetrics.from(context.appConfigs());
         seenEvents = context.getStateStore(ProcessorStores.SEEN_EVENTS);
         openInvoices = context.getStateStore(ProcessorStores.OPEN_INVOICES);
@@ -396,7 +403,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private void scanDueIndex(long now, TreeSet<String> touched) {
         List<KeyValue<String, String>> due = new ArrayList<>();
         boolean more;
-        try (KeyValueIterator<String, String> it = dueIndex.range(null, dueKeyPrefix(now) + "\uFFFF")) {
+        // dueHint is a lower bound of every key in the index, so the range starts there rather than at the first
+        // key: RocksDB would otherwise step over the tombstones of every entry already handled, on every scan.
+        String from = dueHint == Long.MIN_VALUE ? null : dueKeyPrefix(dueHint);
+        try (KeyValueIterator<String, String> it = dueIndex.range(from, dueKeyPrefix(now) + "\uFFFF")) {
             while (it.hasNext() && due.size() < options.maxDuePerScan()) {
                 due.add(it.next());
             }
@@ -427,11 +437,23 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             touched.add(clientKey);
         }
         if (more) {
-            dueHint = now; // work left: the next record or tick continues
+            // Work left, all at or after the last key handled: the next record or tick continues from there.
+            dueHint = Long.parseLong(due.get(due.size() - 1).key.substring(0, 13));
         } else {
-            try (KeyValueIterator<String, String> it = dueIndex.range(dueKeyPrefix(now + 1), null)) {
-                dueHint = it.hasNext() ? Long.parseLong(it.next().key.substring(0, 13)) : Long.MAX_VALUE;
-            }
+            dueHint = nextDue(now);
+        }
+    }
+
+    /**
+     * The earliest due time after {@code now}, or a lower bound of it: only a bounded window is looked at, because a
+     * range over a cached store copies every cached key in the range, and the whole rest of the index may be cached.
+     * With nothing due in the window, its end is a safe hint (the index has no key before it); re-indexing lowers
+     * the hint again when it adds an earlier key.
+     */
+    private long nextDue(long now) {
+        long windowEnd = now + DUE_LOOKAHEAD_MS;
+        try (KeyValueIterator<String, String> it = dueIndex.range(dueKeyPrefix(now + 1), dueKeyPrefix(windowEnd))) {
+            return it.hasNext() ? Long.parseLong(it.next().key.substring(0, 13)) : windowEnd;
         }
     }
 
@@ -457,7 +479,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     }
 
     private static String dueKeyPrefix(long epochMillis) {
-        return String.format("%013d|", Math.max(0, epochMillis));
+        return pad13(epochMillis) + "|";
     }
 
     /** Whether the client has an open invoice more than the grace period past due at {@code now}. */
@@ -552,25 +574,43 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private void raise(PaymentAlert alert) {
         String clientKey = ClientKey.of(alert.getTenantId(), alert.getClientId());
         String tenantPrefix = ClientKey.tenantPrefix(alert.getTenantId());
-        recentAlerts.put(String.format("%s%013d|%s", tenantPrefix, Math.max(0, alert.getOccurredAt().toEpochMilli()),
-                alert.getAlertId()), alert);
-        trimRecentAlerts(tenantPrefix);
+        String key = tenantPrefix + pad13(alert.getOccurredAt().toEpochMilli()) + ClientKey.SEPARATOR
+                + alert.getAlertId();
+        recentAlerts.put(key, alert);
+        trimRecentAlerts(tenantPrefix, key);
         metrics.alertRaised(alert.getType());
         // Output records carry the processing (wall-clock) time: years-old event times would let retention
         // delete the alerts of a backfill almost at once. Event time is in the payload.
         context.forward(new Record<>(clientKey, alert, context.currentSystemTimeMs()));
     }
 
-    private void trimRecentAlerts(String tenantPrefix) {
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, PaymentAlert> it = recentAlerts.prefixScan(tenantPrefix, new StringSerializer())) {
-            while (it.hasNext()) {
-                keys.add(it.next().key);
+    /**
+     * Keeps the newest {@code recentAlertsPerTenant} alerts of the tenant. The tenant's keys are read from the store
+     * once (per task) and then kept in memory: scanning the store on every alert decoded up to 200 alerts each time
+     * and was the largest single cost of the topology (see README, Performance).
+     */
+    private void trimRecentAlerts(String tenantPrefix, String newKey) {
+        TreeSet<String> keys = recentAlertKeys.get(tenantPrefix);
+        if (keys == null) {
+            keys = new TreeSet<>();
+            try (KeyValueIterator<String, PaymentAlert> it = recentAlerts.prefixScan(tenantPrefix,
+                    new StringSerializer())) {
+                while (it.hasNext()) {
+                    keys.add(it.next().key);
+                }
             }
+            recentAlertKeys.put(tenantPrefix, keys);
         }
-        for (int i = 0; i < keys.size() - options.recentAlertsPerTenant(); i++) {
-            recentAlerts.delete(keys.get(i)); // oldest first: keys sort by occurredAt
+        keys.add(newKey);
+        while (keys.size() > options.recentAlertsPerTenant()) {
+            recentAlerts.delete(keys.pollFirst()); // oldest first: keys sort by occurredAt
         }
+    }
+
+    /** Epoch millis as 13 zero-padded digits (negative as 0), so string order is time order. */
+    static String pad13(long epochMillis) {
+        String digits = Long.toString(Math.max(0, epochMillis));
+        return digits.length() >= 13 ? digits : "0".repeat(13 - digits.length()) + digits;
     }
 
     private static String formatMoney(Money money) {
