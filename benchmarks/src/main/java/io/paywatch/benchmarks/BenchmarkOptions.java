@@ -1,6 +1,7 @@
 package io.paywatch.benchmarks;
 
 import io.paywatch.processor.StreamsDefaults;
+import io.paywatch.processor.TopologyOptions;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,15 +25,17 @@ import java.util.Set;
  * @param verify           after the run, read client-profiles back and count the clients that got a profile
  * @param seed             seed of the workload generator, so runs are comparable
  * @param streamsOverrides any StreamsConfig keys to set on both apps on top of the production settings
+ * @param recentAlertsPerTenant {@link TopologyOptions#recentAlertsPerTenant()} of the topology (production: 200)
  */
 public record BenchmarkOptions(int events, int clients, int tenants, double warmupFraction, int partitions,
         int threads, int commitIntervalMs, long cacheBytes, int latencySamples, String bootstrapServers,
-        boolean verify, long seed, Map<String, String> streamsOverrides) {
+        boolean verify, long seed, Map<String, String> streamsOverrides, int recentAlertsPerTenant) {
 
     /** The defaults: 200k events over 10k clients, production settings, 200 latency samples. */
     public static BenchmarkOptions defaults() {
         return new BenchmarkOptions(200_000, 10_000, 20, 0.25, 6, 1, StreamsDefaults.COMMIT_INTERVAL_MS,
-                10L * 1024 * 1024, 200, null, false, 42L, Map.of());
+                10L * 1024 * 1024, 200, null, false, 42L, Map.of(),
+                TopologyOptions.defaults().recentAlertsPerTenant());
     }
 
     /**
@@ -73,12 +76,13 @@ public record BenchmarkOptions(int events, int clients, int tenants, double warm
                 intFlag(flags, "--commit-interval-ms", d.commitIntervalMs),
                 Long.parseLong(flags.getOrDefault("--cache-bytes", Long.toString(d.cacheBytes))),
                 intFlag(flags, "--latency-samples", d.latencySamples), flags.get("--bootstrap"), verify,
-                Long.parseLong(flags.getOrDefault("--seed", Long.toString(d.seed))), Map.copyOf(overrides));
+                Long.parseLong(flags.getOrDefault("--seed", Long.toString(d.seed))), Map.copyOf(overrides),
+                intFlag(flags, "--recent-alerts-per-tenant", d.recentAlertsPerTenant));
     }
 
     private static final Set<String> FLAGS = Set.of("--events", "--clients", "--tenants", "--warmup-fraction",
             "--partitions", "--threads", "--commit-interval-ms", "--cache-bytes", "--latency-samples", "--bootstrap",
-            "--seed", "--set");
+            "--seed", "--set", "--recent-alerts-per-tenant");
 
     private static int intFlag(Map<String, String> flags, String name, int fallback) {
         String v = flags.get(name);
@@ -92,13 +96,13 @@ public record BenchmarkOptions(int events, int clients, int tenants, double warm
     /** The same options with {@code verify} set. */
     public BenchmarkOptions withVerify(boolean value) {
         return new BenchmarkOptions(events, clients, tenants, warmupFraction, partitions, threads, commitIntervalMs,
-                cacheBytes, latencySamples, bootstrapServers, value, seed, streamsOverrides);
+                cacheBytes, latencySamples, bootstrapServers, value, seed, streamsOverrides, recentAlertsPerTenant);
     }
 
     /** The same options against an existing broker. */
     public BenchmarkOptions withBootstrapServers(String value) {
         return new BenchmarkOptions(events, clients, tenants, warmupFraction, partitions, threads, commitIntervalMs,
-                cacheBytes, latencySamples, value, verify, seed, streamsOverrides);
+                cacheBytes, latencySamples, value, verify, seed, streamsOverrides, recentAlertsPerTenant);
     }
 
     /** Flag summary. */
@@ -108,7 +112,8 @@ public record BenchmarkOptions(int events, int clients, int tenants, double warm
                 + ") --warmup-fraction F (" + d.warmupFraction + ") --partitions N (" + d.partitions
                 + ") --threads N (" + d.threads + ") --commit-interval-ms N (" + d.commitIntervalMs
                 + ") --cache-bytes N (" + d.cacheBytes + ") --latency-samples N (" + d.latencySamples
-                + ") --bootstrap HOST:PORT (embedded broker) --seed N (" + d.seed + ") --set streams.key=value"
+                + ") --bootstrap HOST:PORT (embedded broker) --seed N (" + d.seed + ") --recent-alerts-per-tenant N ("
+                + d.recentAlertsPerTenant + ") --set streams.key=value"
                 + " --verify";
     }
 }

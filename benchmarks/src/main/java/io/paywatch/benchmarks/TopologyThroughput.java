@@ -9,6 +9,7 @@ import io.paywatch.contract.Money;
 import io.paywatch.contract.SourceSystem;
 import io.paywatch.processor.PaywatchTopology;
 import io.paywatch.processor.StreamsDefaults;
+import io.paywatch.processor.TopologyOptions;
 import io.paywatch.processor.ops.ProcessorMetrics;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.TopicBootstrap;
@@ -172,6 +173,10 @@ public final class TopologyThroughput {
                         + " exactly_once_v2, commit.interval.ms=%d, statestore.cache.max.bytes=%d%n",
                 options.events(), options.clients(), options.tenants(), options.partitions(), options.threads(),
                 options.commitIntervalMs(), options.cacheBytes());
+        if (options.recentAlertsPerTenant() != TopologyOptions.defaults().recentAlertsPerTenant()) {
+            out.printf(Locale.ROOT, "[bench] topology option recentAlertsPerTenant=%d (production %d)%n",
+                    options.recentAlertsPerTenant(), TopologyOptions.defaults().recentAlertsPerTenant());
+        }
         if (!options.streamsOverrides().isEmpty()) {
             out.printf(Locale.ROOT, "[bench] streams overrides: %s%n", options.streamsOverrides());
         }
@@ -279,7 +284,10 @@ public final class TopologyThroughput {
     /** The production topology, built by the same method the service uses. */
     private KafkaStreams topology(String applicationId, Path stateDir) {
         StreamsBuilder builder = new StreamsBuilder();
-        PaywatchTopology.buildTopology(builder);
+        TopologyOptions d = TopologyOptions.defaults();
+        PaywatchTopology.buildTopology(builder, new TopologyOptions(d.wallClockScanInterval(),
+                d.streamTimeScanInterval(), d.maxDuePerScan(), d.dedupeTtl(), d.replayIdle(), d.replayLag(),
+                options.recentAlertsPerTenant()));
         return streams(builder.build(), applicationId, stateDir);
     }
 

@@ -23,7 +23,7 @@ class TopologyThroughputSmokeTest {
     @Test
     void tinyRunConsumesEverythingAndProfilesEveryClient() throws Exception {
         BenchmarkOptions options = new BenchmarkOptions(100, 10, 2, 0.0, 1, 1, 100, 10L * 1024 * 1024, 2,
-                SharedKafka.bootstrapServers(), true, 42L, Map.of());
+                SharedKafka.bootstrapServers(), true, 42L, Map.of(), 200);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         long start = System.nanoTime();
 
