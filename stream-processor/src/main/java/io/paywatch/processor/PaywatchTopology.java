@@ -37,7 +37,8 @@ import java.util.List;
  *                                                            │  open-invoices,        └─► invoice-risk
  *   freelancer-settings ─► GlobalKTable (freelancer-settings-store), read by the processor
  *                                                            │  due-index, client-state, client-profile-store,
- *                                                            │  recent-alert-store + responsiveness stores
+ *                                                            │  recent-alert-store, profile-pending
+ *                                                            │  + responsiveness stores
  *   bad records (undecodable or contract-breaking) ─► dead-letters, by the exception handlers
  * </pre>
  * Both input topics are keyed tenant|client and co-partitioned, so everything about one client reaches one task
@@ -130,6 +131,10 @@ public final class PaywatchTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorStores.CLIENT_PROFILES),
                         Serdes.String(), AvroSerde.of(ClientProfile.class)).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorStores.RECENT_ALERTS),
-                        Serdes.String(), AvroSerde.of(PaymentAlert.class)).withCachingEnabled());
+                        Serdes.String(), AvroSerde.of(PaymentAlert.class)).withCachingEnabled(),
+                // Small (one entry per client changed in the last interval) and emptied every interval: kept in
+                // memory, changelogged for the hand-over; the cache folds a client's many writes into one.
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorStores.PENDING_PROFILES),
+                        Serdes.String(), Serdes.Long()).withCachingEnabled());
     }
 }

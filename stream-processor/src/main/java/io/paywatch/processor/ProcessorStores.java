@@ -37,6 +37,12 @@ public final class ProcessorStores {
      */
     public static final String DUE_INDEX = "due-index";
 
+    /**
+     * Clients whose profile changed but was not emitted yet (clientKey -> asOf of the change), so profiles are
+     * emitted once per interval and a task handed over between two emissions still emits them.
+     */
+    public static final String PENDING_PROFILES = "profile-pending";
+
     /** Bounded per-client payment state: last settled invoices, EWMA, baseline, drift state; keyed tenant|client. */
     public static final String CLIENT_STATE = "client-state";
 }

@@ -14,13 +14,36 @@ import java.time.Duration;
  *                               stream time is close to the wall clock (see {@code ClientProcessor})
  * @param replayLag              stream time this far behind the wall clock, with records flowing, means a replay
  * @param recentAlertsPerTenant  alerts kept per tenant (per partition) in the recent-alert store
+ * @param profileEmitInterval    a changed client's profile is emitted (client-profiles and the profile store) at most
+ *                               once per this much wall-clock time, as of its latest change; alerts are never
+ *                               delayed. It adds up to this much to a profile's latency, on top of the commit interval
  */
 public record TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
-        Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant) {
+        Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
+        Duration profileEmitInterval) {
 
-    /** Defaults: scan every 30 s of wall clock and every hour of stream time, 500 invoices per scan, 180-day TTL. */
+    /** Default {@link #profileEmitInterval()}: the commit interval, so a profile is at most one commit later. */
+    public static final Duration PROFILE_EMIT_INTERVAL = Duration.ofMillis(StreamsDefaults.COMMIT_INTERVAL_MS);
+
+    /** The options with the default {@link #profileEmitInterval()}. */
+    public TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
+            Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant) {
+        this(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl, replayIdle, replayLag,
+                recentAlertsPerTenant, PROFILE_EMIT_INTERVAL);
+    }
+
+    /**
+     * Defaults: scan every 30 s of wall clock and every hour of stream time, 500 invoices per scan, 180-day TTL,
+     * profiles at most once per commit interval.
+     */
     public static TopologyOptions defaults() {
         return new TopologyOptions(Duration.ofSeconds(30), Duration.ofHours(1), 500, Duration.ofDays(180),
                 Duration.ofMinutes(2), Duration.ofHours(6), 200);
+    }
+
+    /** The same options with another {@link #profileEmitInterval()}. */
+    public TopologyOptions withProfileEmitInterval(Duration interval) {
+        return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
+                replayIdle, replayLag, recentAlertsPerTenant, interval);
     }
 }

@@ -63,12 +63,14 @@ public final class TopologyFixture implements AutoCloseable {
     public final TestOutputTopic<String, InvoiceRisk> risks;
     public final TestOutputTopic<String, DeadLetter> deadLetters;
     private final Path stateDir;
+    private final TopologyOptions options;
 
     public TopologyFixture() {
         this(TopologyOptions.defaults(), WALL_START);
     }
 
     public TopologyFixture(TopologyOptions options, Instant wallStart) {
+        this.options = options;
         try {
             stateDir = Files.createTempDirectory("paywatch-ttd-");
         } catch (IOException e) {
@@ -137,8 +139,18 @@ public final class TopologyFixture implements AutoCloseable {
         driver.advanceWallClockTime(d);
     }
 
-    /** The latest profile of a client in the queryable profile store. */
+    /**
+     * Lets the profile punctuator run (the wall clock moves on by one profile interval), so every client changed
+     * since the last emission has its latest profile on client-profiles and in the profile store. Profiles are
+     * emitted at most once per interval; alerts and risk never wait for this.
+     */
+    public void flushProfiles() {
+        driver.advanceWallClockTime(options.profileEmitInterval());
+    }
+
+    /** The latest profile of a client in the queryable profile store, after {@link #flushProfiles()}. */
     public ClientProfile storedProfile(String tenant, String client) {
+        flushProfiles();
         KeyValueStore<String, ClientProfile> store = driver.getKeyValueStore(ProcessorStores.CLIENT_PROFILES);
         return store.get(ClientKey.of(tenant, client));
     }

@@ -56,7 +56,8 @@ import java.util.TreeSet;
 /**
  * The one stateful processor per client key: joins payments to invoices in a local store, keeps the bounded
  * per-client state, scores risk at issue time, runs the overdue and drift rules, hands message events and
- * punctuation to the {@link ResponsivenessTracker} and emits the client's profile on every change.
+ * punctuation to the {@link ResponsivenessTracker} and emits the client's profile after a change: alerts and risk
+ * immediately, the profile (the client's latest state) at most once per {@code profileEmitInterval}.
  *
  * <p><b>Time.</b> Event time (from the payload) drives everything, so a replay gives the same result as the live
  * run. Deadlines (overdue steps, reply deadlines) are checked three ways, all calling the same deterministic
@@ -97,6 +98,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private KeyValueStore<String, ClientProfile> profiles;
     private KeyValueStore<String, PaymentAlert> recentAlerts;
     private KeyValueStore<String, Object> settingsStore;
+    private KeyValueStore<String, Long> pendingProfileStore;
+    /** Clients whose profile changed since the last emission, and the asOf of the latest change (first-change order). */
+    private final Map<String, Long> pendingProfiles = new LinkedHashMap<>();
 
     /** Earliest time in the due index (in memory; MIN_VALUE forces a scan after a restart). */
     private long dueHint = Long.MIN_VALUE;
@@ -124,9 +128,19 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         profiles = context.getStateStore(ProcessorStores.CLIENT_PROFILES);
         recentAlerts = context.getStateStore(ProcessorStores.RECENT_ALERTS);
         settingsStore = context.getStateStore(ProcessorStores.SETTINGS);
+        pendingProfileStore = context.getStateStore(ProcessorStores.PENDING_PROFILES);
+        pendingProfiles.clear();
+        try (KeyValueIterator<String, Long> it = pendingProfileStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, Long> pending = it.next();
+                pendingProfiles.put(pending.key, pending.value); // left by the previous owner of this task
+            }
+        }
         tracker.init(context);
         context.schedule(options.wallClockScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::wallClockScan);
         context.schedule(options.streamTimeScanInterval(), PunctuationType.STREAM_TIME, this::scan);
+        context.schedule(options.profileEmitInterval(), PunctuationType.WALL_CLOCK_TIME,
+                wallNow -> emitPendingProfiles());
     }
 
     @Override
@@ -156,7 +170,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             List<PaymentAlert> alerts = tracker.onMessage(clientKey, message, settings,
                     hasOverdueInvoice(clientKey, eventTime, settings));
             alerts.forEach(this::raise);
-            emitProfile(clientKey, clientState(clientKey), settings, eventTime);
+            profileChanged(clientKey, eventTime);
             return;
         }
         ClientState state = clientState(clientKey);
@@ -170,7 +184,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             onDueDateChanged(clientKey, e, settings);
         }
         clientStates.put(clientKey, state);
-        emitProfile(clientKey, state, settings, eventTime);
+        profileChanged(clientKey, eventTime);
     }
 
     // ---------------------------------------------------------------- invoice lifecycle
@@ -396,7 +410,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             }
         }
         for (String clientKey : touched) {
-            emitProfile(clientKey, clientState(clientKey), settings(ClientKey.parse(clientKey).tenantId()), now);
+            profileChanged(clientKey, now);
         }
     }
 
@@ -619,6 +633,38 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     }
 
     // ---------------------------------------------------------------- profile
+
+    /**
+     * Records that the client's profile changed as of {@code asOf}; the profile itself is built and emitted by
+     * {@link #emitPendingProfiles()}, once per client per {@code profileEmitInterval}. The pending set is also kept
+     * in the changelogged {@code profile-pending} store, so a clean hand-over of the task (rebalance, shutdown)
+     * between two emissions does not lose the last change: the next owner emits it.
+     */
+    private void profileChanged(String clientKey, long asOf) {
+        Long previous = pendingProfiles.put(clientKey, asOf);
+        if (previous == null || previous != asOf) {
+            pendingProfileStore.put(clientKey, asOf);
+        }
+    }
+
+    /**
+     * Builds, stores and emits the profile of every client changed since the last call, as of its latest change.
+     * A profile is the client's latest state (client-profiles is compacted), so intermediate versions within one
+     * interval need not be sent; building and serializing a full profile per event was the topology's largest
+     * cost after the alert trimming (see README, Performance). Alerts are never deferred.
+     */
+    private void emitPendingProfiles() {
+        if (pendingProfiles.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, Long> pending : pendingProfiles.entrySet()) {
+            String clientKey = pending.getKey();
+            emitProfile(clientKey, clientState(clientKey), settings(ClientKey.parse(clientKey).tenantId()),
+                    pending.getValue());
+            pendingProfileStore.delete(clientKey);
+        }
+        pendingProfiles.clear();
+    }
 
     private void emitProfile(String clientKey, ClientState state, FreelancerSettings settings, long asOf) {
         ClientKey ck = ClientKey.parse(clientKey);

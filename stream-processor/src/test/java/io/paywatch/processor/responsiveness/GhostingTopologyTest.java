@@ -13,6 +13,7 @@ import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.Severity;
 import io.paywatch.processor.PaywatchTopology;
 import io.paywatch.processor.StreamsDefaults;
+import io.paywatch.processor.TopologyOptions;
 import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
@@ -105,7 +106,9 @@ class GhostingTopologyTest {
                     .filter(a -> RESPONSIVENESS.contains(a.getType())).toList());
         }
 
+        /** The client's latest profile, after the profile interval has passed (profiles are emitted once per interval). */
         ClientProfile lastProfile() {
+            driver.advanceWallClockTime(TopologyOptions.PROFILE_EMIT_INTERVAL);
             List<ClientProfile> all = profiles.readValuesToList().stream()
                     .filter(p -> p.getClientId().equals(C)).toList();
             assertThat(all).isNotEmpty();
