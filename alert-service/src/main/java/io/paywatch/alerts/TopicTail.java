@@ -39,13 +39,38 @@ public final class TopicTail implements AutoCloseable {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " does not exist");
-        }
+        List<PartitionInfo> infos = partitionsOf(consumer, topic, METADATA_WAIT);
         this.partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+    }
+
+    /** How long a start-up waits for a topic's metadata before giving up. */
+    static final Duration METADATA_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * The topic's partitions. A topic created a moment ago (by this service's own bootstrap, or another
+     * service's) can still be unknown to the broker's metadata cache, and partitionsFor then answers an empty
+     * list at once rather than waiting, so ask again until it appears or the wait is over.
+     */
+    private static List<PartitionInfo> partitionsOf(KafkaConsumer<String, byte[]> consumer, String topic,
+            Duration wait) {
+        Instant deadline = Instant.now().plus(wait);
+        while (true) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, wait);
+            if (infos != null && !infos.isEmpty()) {
+                return infos;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("topic " + topic + " does not exist");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topic " + topic, e);
+            }
+        }
     }
 
     /** Reads until every partition reached the end offset it had when this call started. */
