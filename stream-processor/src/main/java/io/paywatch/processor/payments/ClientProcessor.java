@@ -107,6 +107,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private long lastTrackerScan = Long.MIN_VALUE;
     private long lastRecordWallMs = Long.MIN_VALUE;
     private long lastEventTime = Long.MIN_VALUE;
+    /** Whether the record being processed changed the client's {@link ClientState} (so it must be written). */
+    private boolean stateChanged;
     /** Keys of recent-alert-store per tenant prefix (in memory, loaded lazily; see trimRecentAlerts). */
     private final Map<String, TreeSet<String>> recentAlertKeys = new HashMap<>();
 
@@ -174,6 +176,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             return;
         }
         ClientState state = clientState(clientKey);
+        stateChanged = false;
         if (value instanceof InvoiceIssued e) {
             onIssued(clientKey, state, e, settings);
         } else if (value instanceof PaymentReceived e) {
@@ -183,14 +186,19 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         } else if (value instanceof InvoiceDueDateChanged e) {
             onDueDateChanged(clientKey, e, settings);
         }
-        clientStates.put(clientKey, state);
+        if (stateChanged) {
+            // Only a settlement or a new client name changes it; a ~3 KB write (and changelog record) per invoice
+            // event was a large share of the commit cost.
+            clientStates.put(clientKey, state);
+        }
         profileChanged(clientKey, eventTime);
     }
 
     // ---------------------------------------------------------------- invoice lifecycle
 
     private void onIssued(String clientKey, ClientState state, InvoiceIssued e, FreelancerSettings settings) {
-        if (e.getClientName() != null) {
+        if (e.getClientName() != null && !e.getClientName().equals(state.clientName)) {
+            stateChanged = true;
             state.clientName = e.getClientName();
         }
         String key = invoiceKey(clientKey, e.getInvoiceId());
@@ -312,6 +320,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         int daysToPay = Math.max(0, CalendarDays.between(invoice.issuedAt, settledAt, zone));
         int daysLate = Math.max(0, CalendarDays.between(invoice.dueAt, settledAt, zone));
         int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
+        stateChanged = true;
         state.addSettled(new SettledRecord(invoice.invoiceId, invoice.issuedAt, invoice.dueAt, settledAt, daysToPay,
                 daysLate, terms, invoice.amountMinor, invoice.currency));
         removeFromIndex(invoice);
