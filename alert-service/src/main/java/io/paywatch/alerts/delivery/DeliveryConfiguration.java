@@ -16,9 +16,12 @@ import java.time.Duration;
  * @param initialBackoff  first retry delay after a failed delivery
  * @param maxBackoff      cap of the exponential backoff; retries never stop, so nothing is dropped
  * @param backoffMultiplier growth factor between attempts
+ * @param maxAlertAge     an alert whose occurredAt is older than this (against the injected Clock) is recorded as
+ *                        SUPPRESSED_STALE instead of delivered: a CSV backfill or a replay of history raises alerts
+ *                        for conditions that became true months ago, and emailing them all is noise
  */
 @ConfigurationProperties("paywatch.alerts.delivery")
 public record DeliveryConfiguration(@NotBlank String consumerGroup, @NotNull Duration pollTimeout,
         @NotNull Duration logWriteTimeout, @NotNull Duration initialBackoff, @NotNull Duration maxBackoff,
-        @DecimalMin("1.0") double backoffMultiplier) {
+        @DecimalMin("1.0") double backoffMultiplier, @NotNull Duration maxAlertAge) {
 }

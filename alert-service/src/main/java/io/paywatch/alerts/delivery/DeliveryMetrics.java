@@ -17,10 +17,14 @@ public class DeliveryMetrics {
     public static final String EMAILS_FAILED = "paywatch.alerts.emails.failed";
     /** Emails held, by reason: quiet-hours or digest. */
     public static final String EMAILS_DEFERRED = "paywatch.alerts.emails.deferred";
-    /** Alerts not emailed on purpose, by reason: cooldown or opted-out. */
+    /** Alerts not emailed on purpose, by reason: cooldown, opted-out or stale. */
     public static final String EMAILS_SUPPRESSED = "paywatch.alerts.emails.suppressed";
     /** From the alert's occurredAt to SMTP acceptance. */
     public static final String EMAIL_LATENCY = "paywatch.alerts.email.latency";
+    /** Webhook deliveries skipped on purpose, by reason: stale. */
+    public static final String WEBHOOKS_SUPPRESSED = "paywatch.alerts.webhooks.suppressed";
+    /** Suppression reason of alerts older than max-alert-age. */
+    public static final String REASON_STALE = "stale";
     /** Webhook POSTs answered 2xx. */
     public static final String WEBHOOKS_SENT = "paywatch.alerts.webhooks.sent";
     /** Webhook POSTs that failed; each is retried. */
@@ -56,6 +60,10 @@ public class DeliveryMetrics {
 
     void emailSuppressed(String reason) {
         registry.counter(EMAILS_SUPPRESSED, "reason", reason).increment();
+    }
+
+    void webhookSuppressed(String reason) {
+        registry.counter(WEBHOOKS_SUPPRESSED, "reason", reason).increment();
     }
 
     void webhook(boolean ok) {

@@ -253,9 +253,13 @@ public class DeliveryWorker {
     private boolean deliverEmail(PaymentAlert alert, FreelancerSettings tenant, int priorAttempts) {
         Instant now = clock.instant();
         Decision decision = DeliveryPolicy.decideEmail(alert, tenant, now,
-                log.lastEmailSent(alert.getTenantId(), alert.getClientId(), alert.getType()));
+                log.lastEmailSent(alert.getTenantId(), alert.getClientId(), alert.getType()), config.maxAlertAge());
         String key = alert.getAlertId();
-        if (decision instanceof Decision.NoSettings) {
+        if (decision instanceof Decision.Stale stale) {
+            write(key, alert, DeliveryStatus.SUPPRESSED_STALE, priorAttempts, null, staleDetail(stale.age()), false);
+            metrics.emailSuppressed(DeliveryMetrics.REASON_STALE);
+            LOG.debug("Alert {} not emailed: occurred {} ago", key, stale.age());
+        } else if (decision instanceof Decision.NoSettings) {
             retry(key, alert, priorAttempts + 1, "no settings for tenant yet");
         } else if (decision instanceof Decision.OptedOut) {
             write(key, alert, DeliveryStatus.OPTED_OUT, priorAttempts, null, "tenant opted out", false);
@@ -322,6 +326,13 @@ public class DeliveryWorker {
     /** Webhook channel: POST now, park RETRYING on failure. Not subject to quiet hours, digest or cooldown. */
     private void deliverWebhook(PaymentAlert alert, FreelancerSettings tenant, int priorAttempts) {
         String key = DeliveryLog.webhookKey(alert.getAlertId());
+        // Same rule as email: a replay of history must not flood the receiver either.
+        var stale = DeliveryPolicy.stale(alert, clock.instant(), config.maxAlertAge());
+        if (stale.isPresent()) {
+            write(key, alert, DeliveryStatus.SUPPRESSED_STALE, priorAttempts, null, staleDetail(stale.get()), false);
+            metrics.webhookSuppressed(DeliveryMetrics.REASON_STALE);
+            return;
+        }
         if (!webhookConfigured(tenant)) {
             write(key, alert, DeliveryStatus.OPTED_OUT, priorAttempts, null, "webhook no longer configured", false);
             return;
@@ -431,6 +442,10 @@ public class DeliveryWorker {
         }
         metrics.emailSent(Duration.between(alerts.get(0).getOccurredAt(), clock.instant()));
         LOG.info("Emailed digest {} with {} alerts to tenant {}", messageId, alerts.size(), tenantId);
+    }
+
+    private String staleDetail(Duration age) {
+        return "occurred " + age.toDays() + " days ago, older than max-alert-age " + config.maxAlertAge();
     }
 
     private void retry(String key, PaymentAlert alert, int attempts, String detail) {

@@ -1,5 +1,6 @@
 package io.paywatch.alerts.policy;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /** What the delivery policy says to do with one alert for one channel, now. */
@@ -23,6 +24,10 @@ public sealed interface Decision {
 
     /** It is night for the tenant; park until quiet hours end. */
     record DeferQuietHours(Instant until) implements Decision {
+    }
+
+    /** The alert's condition became true longer ago than the configured maximum age: history, not news. */
+    record Stale(Duration age) implements Decision {
     }
 
     /** No settings for the tenant yet: nowhere to send; retry later, never drop. */

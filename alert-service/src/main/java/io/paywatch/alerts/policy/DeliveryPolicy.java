@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The per-tenant rules, as a pure function of the alert, the settings, the time and the last email of the same
- * kind. Order matters: opt-out first (nothing to hold), digest next (the digest ignores cooldown and quiet
+ * kind. Order matters: staleness first (history is never news, whatever the tenant's settings, so a backfill is
+ * settled even before the tenant has settings), opt-out next (nothing to hold), digest next (the digest ignores cooldown and quiet
  * hours: it is one email at the end of the quiet hours), then cooldown, then quiet hours.
  */
 public final class DeliveryPolicy {
@@ -19,9 +20,13 @@ public final class DeliveryPolicy {
     private DeliveryPolicy() {
     }
 
-    /** The decision for the email channel. */
+    /** The decision for the email channel; {@code maxAlertAge} is the staleness limit (see {@link #stale}). */
     public static Decision decideEmail(PaymentAlert alert, FreelancerSettings settings, Instant now,
-            Optional<Instant> lastSentSameClientAndType) {
+            Optional<Instant> lastSentSameClientAndType, Duration maxAlertAge) {
+        Optional<Duration> stale = stale(alert, now, maxAlertAge);
+        if (stale.isPresent()) {
+            return new Decision.Stale(stale.get());
+        }
         if (settings == null) {
             return new Decision.NoSettings();
         }
@@ -41,6 +46,15 @@ public final class DeliveryPolicy {
             return new Decision.DeferQuietHours(QuietHours.nextEnd(now, settings));
         }
         return new Decision.Send();
+    }
+
+    /**
+     * The alert's age when it is older than {@code maxAlertAge} (strictly), else empty. An alert dated in the
+     * future (clock skew between services) is never stale.
+     */
+    public static Optional<Duration> stale(PaymentAlert alert, Instant now, Duration maxAlertAge) {
+        Duration age = Duration.between(alert.getOccurredAt(), now);
+        return age.compareTo(maxAlertAge) > 0 ? Optional.of(age) : Optional.empty();
     }
 
     /** Whether the tenant wants this alert type. Unknown (newer) types are delivered rather than dropped. */

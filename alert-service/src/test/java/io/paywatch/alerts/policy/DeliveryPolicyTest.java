@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class DeliveryPolicyTest {
 
+    private static final Duration MAX_AGE = Duration.ofDays(14);
+
     private final FreelancerSettings rome = Fixtures.settings("t", "x@example.com", Language.IT).build();
     private final PaymentAlert overdue = Fixtures.alert("a", "t", "c", "Acme", AlertType.INVOICE_OVERDUE).build();
 
@@ -24,13 +26,13 @@ class DeliveryPolicyTest {
     void nightInTheTenantsZoneDefersUntilQuietHoursEnd() {
         // 21:30 UTC is 22:30 in Rome (CET, UTC+1): held until 08:00 Rome = 07:00 UTC next morning.
         Decision d = DeliveryPolicy.decideEmail(overdue, rome, Instant.parse("2025-03-12T21:30:00Z"),
-                Optional.empty());
+                Optional.empty(), MAX_AGE);
         assertThat(d).isEqualTo(new Decision.DeferQuietHours(Instant.parse("2025-03-13T07:00:00Z")));
         // After midnight, the same morning.
         assertThat(QuietHours.nextEnd(Instant.parse("2025-03-13T01:00:00Z"), rome))
                 .isEqualTo(Instant.parse("2025-03-13T07:00:00Z"));
         assertThat(DeliveryPolicy.decideEmail(overdue, rome, Instant.parse("2025-03-13T07:00:00Z"),
-                Optional.empty())).isInstanceOf(Decision.Send.class);
+                Optional.empty(), MAX_AGE)).isInstanceOf(Decision.Send.class);
     }
 
     @Test
@@ -52,9 +54,9 @@ class DeliveryPolicyTest {
     @Test
     void cooldownPerClientAndType() {
         Instant now = Instant.parse("2025-03-12T10:00:00Z");
-        assertThat(DeliveryPolicy.decideEmail(overdue, rome, now, Optional.of(now.minus(Duration.ofHours(23)))))
+        assertThat(DeliveryPolicy.decideEmail(overdue, rome, now, Optional.of(now.minus(Duration.ofHours(23))), MAX_AGE))
                 .isInstanceOf(Decision.Cooldown.class);
-        assertThat(DeliveryPolicy.decideEmail(overdue, rome, now, Optional.of(now.minus(Duration.ofHours(24)))))
+        assertThat(DeliveryPolicy.decideEmail(overdue, rome, now, Optional.of(now.minus(Duration.ofHours(24))), MAX_AGE))
                 .isInstanceOf(Decision.Send.class);
     }
 
@@ -63,13 +65,13 @@ class DeliveryPolicyTest {
         Instant day = Instant.parse("2025-03-12T10:00:00Z");
         FreelancerSettings noOverdue = Fixtures.settings("t", "x@example.com", Language.EN)
                 .setAlertOptIns(AlertOptIns.newBuilder().setInvoiceOverdue(false).build()).build();
-        assertThat(DeliveryPolicy.decideEmail(overdue, noOverdue, day, Optional.empty()))
+        assertThat(DeliveryPolicy.decideEmail(overdue, noOverdue, day, Optional.empty(), MAX_AGE))
                 .isInstanceOf(Decision.OptedOut.class);
         FreelancerSettings digest = Fixtures.settings("t", "x@example.com", Language.EN)
                 .setDeliveryMode(DeliveryMode.DAILY_DIGEST).build();
-        assertThat(DeliveryPolicy.decideEmail(overdue, digest, day, Optional.empty()))
+        assertThat(DeliveryPolicy.decideEmail(overdue, digest, day, Optional.empty(), MAX_AGE))
                 .isInstanceOf(Decision.QueueForDigest.class);
-        assertThat(DeliveryPolicy.decideEmail(overdue, null, day, Optional.empty()))
+        assertThat(DeliveryPolicy.decideEmail(overdue, null, day, Optional.empty(), MAX_AGE))
                 .isInstanceOf(Decision.NoSettings.class);
         // AT_RISK and AFTER_HOURS are opt-in by default.
         FreelancerSettings defaults = Fixtures.settings("t", "x@example.com", Language.EN)
@@ -85,5 +87,27 @@ class DeliveryPolicyTest {
         assertThat(DeliveryPolicy.backoff(1, initial, max, 2.0)).isEqualTo(Duration.ofSeconds(5));
         assertThat(DeliveryPolicy.backoff(3, initial, max, 2.0)).isEqualTo(Duration.ofSeconds(20));
         assertThat(DeliveryPolicy.backoff(40, initial, max, 2.0)).isEqualTo(max);
+    }
+
+    @Test
+    void alertsOlderThanTheMaximumAgeAreStaleWhateverTheSettings() {
+        Instant occurred = overdue.getOccurredAt();
+        Instant limit = occurred.plus(MAX_AGE);
+        assertThat(DeliveryPolicy.decideEmail(overdue, rome, limit.minusSeconds(3600), Optional.empty(), MAX_AGE))
+                .isInstanceOf(Decision.Send.class); // one hour short of the limit: still news
+        assertThat(DeliveryPolicy.decideEmail(overdue, rome, limit.plusSeconds(1), Optional.empty(), MAX_AGE))
+                .isEqualTo(new Decision.Stale(MAX_AGE.plusSeconds(1)));
+        assertThat(DeliveryPolicy.stale(overdue, limit, MAX_AGE)).as("exactly the maximum age is still news")
+                .isEmpty();
+        // Before settings exist, in digest mode, opted out: stale wins, so a backfill never parks or queues.
+        FreelancerSettings digest = Fixtures.settings("t", "x@example.com", Language.EN)
+                .setDeliveryMode(DeliveryMode.DAILY_DIGEST).build();
+        Instant monthsLater = occurred.plus(Duration.ofDays(120));
+        assertThat(DeliveryPolicy.decideEmail(overdue, null, monthsLater, Optional.empty(), MAX_AGE))
+                .isInstanceOf(Decision.Stale.class);
+        assertThat(DeliveryPolicy.decideEmail(overdue, digest, monthsLater, Optional.empty(), MAX_AGE))
+                .isInstanceOf(Decision.Stale.class);
+        // An alert dated in the future (clock skew) is never stale.
+        assertThat(DeliveryPolicy.stale(overdue, occurred.minus(Duration.ofDays(30)), MAX_AGE)).isEmpty();
     }
 }
