@@ -5,6 +5,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -12,7 +13,11 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +39,8 @@ public final class SmtpCapture implements AutoCloseable {
     private final AtomicInteger sequence = new AtomicInteger();
     private GreenMail greenMail;
     private ScheduledExecutorService writer;
-    private int written;
+    /** Message-IDs (or content digests) already written. */
+    private final Set<String> written = new HashSet<>();
 
     /** {@code onMail} is told about every .eml file written. */
     public SmtpCapture(int port, Path outbox, Consumer<Path> onMail) {
@@ -68,16 +74,32 @@ public final class SmtpCapture implements AutoCloseable {
         writer.scheduleWithFixedDelay(this::flush, 200, 200, TimeUnit.MILLISECONDS);
     }
 
-    /** Writes every mail received since the last call. GreenMail keeps them in arrival order. */
+    /**
+     * Writes every mail not written yet. GreenMail lists messages mailbox by mailbox, not in arrival order, so a
+     * position in that list is no cursor: a new mail to an earlier mailbox shifts the others and an index would
+     * write them again. A mail is therefore recognised by its Message-ID (one mail to two recipients is one
+     * file), or by its content when it has none.
+     */
     private synchronized void flush() {
         try {
-            MimeMessage[] received = greenMail.getReceivedMessages();
-            for (; written < received.length; written++) {
-                onMail.accept(write(received[written]));
+            for (MimeMessage message : greenMail.getReceivedMessages()) {
+                if (written.add(identity(message))) {
+                    onMail.accept(write(message));
+                }
             }
         } catch (Exception e) {
             System.err.println("outbox: could not write a mail: " + e);
         }
+    }
+
+    private static String identity(MimeMessage message) throws Exception {
+        String id = message.getMessageID();
+        if (id != null && !id.isBlank()) {
+            return id;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        message.writeTo(bytes);
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
     }
 
     private Path write(MimeMessage message) throws Exception {
