@@ -3,6 +3,7 @@ package io.paywatch.launcher;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.MessageReceived;
+import io.paywatch.contract.MessageSent;
 import io.paywatch.contract.PaymentReceived;
 import io.paywatch.launcher.demo.DemoScenario;
 import io.paywatch.launcher.demo.DemoScenario.DemoRecord;
@@ -50,8 +51,16 @@ class DemoScenarioTest {
     void theGhostStopsAnsweringAndPayingAndTheMicromanagerWritesAtNight() {
         Instant lastMonth = ANCHOR.minus(Duration.ofDays(45));
         assertThat(of("demo", "hooli")).filteredOn(r -> r.eventTime().isAfter(lastMonth))
-                .noneMatch(r -> r.value() instanceof MessageEvent m && m.getPayload() instanceof MessageReceived)
                 .noneMatch(r -> r.value() instanceof InvoiceEvent e && e.getPayload() instanceof PaymentReceived);
+        // The last silent spell starts within the final two weeks, so its GHOSTING alert is recent news.
+        Instant lastTwoWeeks = ANCHOR.minus(Duration.ofDays(14));
+        Instant lastReply = of("demo", "hooli").stream()
+                .filter(r -> r.value() instanceof MessageEvent m && m.getPayload() instanceof MessageReceived)
+                .map(DemoRecord::eventTime).max(Instant::compareTo).orElseThrow();
+        assertThat(lastReply).isAfter(ANCHOR.minus(Duration.ofDays(30))).isBefore(ANCHOR.minus(Duration.ofDays(7)));
+        assertThat(of("demo", "hooli")).filteredOn(r -> r.eventTime().isAfter(lastTwoWeeks))
+                .noneMatch(r -> r.value() instanceof MessageEvent m && m.getPayload() instanceof MessageReceived)
+                .anyMatch(r -> r.value() instanceof MessageEvent m && m.getPayload() instanceof MessageSent);
         assertThat(scenario.openAtAnchor()).anyMatch(o -> o.client().id().equals("hooli"));
 
         List<Instant> inbound = of("demo", "umbrella").stream()

@@ -242,8 +242,10 @@ public final class DemoScenario {
                 case IDEAL -> Duration.ofMinutes(30 + random.nextInt(300));
                 case SLOW_DRIFTER -> Duration.ofHours(4 + random.nextInt(30));
                 case MICROMANAGER -> Duration.ofMinutes(5 + random.nextInt(40));
-                // Two silent spells: one that ends (RESPONSIVE_AGAIN), one still going at the end of the year.
-                case GHOST -> (f > 0.55 && f < 0.7) || f > 0.82 ? null : Duration.ofHours(2 + random.nextInt(20));
+                // Two silent spells: one that ends (RESPONSIVE_AGAIN), and one that starts in the last two weeks
+                // and is still going, so its GHOSTING alert is recent enough to be emailed (older alerts are
+                // history: the alert service records them as stale instead of emailing them).
+                case GHOST -> (f > 0.55 && f < 0.7) || f > 0.965 ? null : Duration.ofHours(2 + random.nextInt(20));
             };
             if (replyAfter == null) {
                 // Two unanswered follow-ups in the same thread, a few working days apart.
