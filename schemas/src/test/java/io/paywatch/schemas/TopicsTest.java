@@ -24,4 +24,10 @@ class TopicsTest {
         assertThat(Topics.INVOICE_EVENTS.configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", Long.toString(Topics.EVENT_RETENTION.toMillis()));
     }
+
+    @Test
+    void everyTopicAcceptsTimestampsAsFarAheadAsTheIngestionApiDoes() {
+        Topics.ALL.forEach(t -> assertThat(t.configs())
+                .containsEntry(TopicSpec.TIMESTAMP_AFTER_MAX_MS, Long.toString(TopicSpec.MAX_FUTURE_TIMESTAMP.toMillis())));
+    }
 }

@@ -3,6 +3,7 @@ package io.paywatch.processor;
 import io.paywatch.processor.ops.DeadLetterDeserializationHandler;
 import io.paywatch.processor.ops.DeadLetterProcessingHandler;
 import io.paywatch.processor.ops.EventTimeExtractor;
+import io.paywatch.schemas.TopicSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -47,6 +48,10 @@ public final class StreamsDefaults {
         // Changelog and sink producers: acks=all with idempotence is implied by EOS; stated for the reader.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        // Changelog records carry event time; allow them as far ahead as the catalogue's topics do (a post-dated
+        // invoice would otherwise be rejected by the broker and stop the stream thread).
+        p.put(StreamsConfig.topicPrefix(TopicSpec.TIMESTAMP_AFTER_MAX_MS),
+                Long.toString(TopicSpec.MAX_FUTURE_TIMESTAMP.toMillis()));
         return p;
     }
 }

@@ -114,6 +114,10 @@ class StreamProcessorIntegrationTest implements TestPropertyProvider {
         String key = ClientKey.of("t-it", "c-it");
         try (KafkaProducer<String, InvoiceEvent> producer = KafkaTestClients.producer(new StringSerializer(),
                 Topics.INVOICE_EVENTS.valueSerde().serializer())) {
+            // Post-dated by 20 hours (the ingestion API accepts up to a day ahead): its changelog records carry
+            // that event time, which Kafka 4's default one-hour limit would reject and so stop the stream thread.
+            producer.send(new ProducerRecord<>(Topics.INVOICE_EVENTS.name(), ClientKey.of("t-it", "c-postdated"),
+                    Events.issued("t-it", "c-postdated", "inv-postdated", now.plus(Duration.ofHours(20)), 30, 10_00)));
             // Issued 50 days ago on 30-day terms: 20 days past due, beyond the 3-day grace.
             producer.send(new ProducerRecord<>(Topics.INVOICE_EVENTS.name(), key,
                     Events.issued("t-it", "c-it", "inv-late", now.minus(Duration.ofDays(50)), 30, 250_00)));
