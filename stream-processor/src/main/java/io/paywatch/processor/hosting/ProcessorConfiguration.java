@@ -11,11 +11,11 @@ import java.time.Duration;
 @ConfigurationProperties("paywatch.processor")
 public record ProcessorConfiguration(@NotNull Duration wallClockScanInterval, @NotNull Duration streamTimeScanInterval,
         @Min(1) int maxDuePerScan, @NotNull Duration dedupeTtl, @NotNull Duration replayIdle,
-        @NotNull Duration replayLag, @Min(1) int recentAlertsPerTenant) {
+        @NotNull Duration replayLag, @Min(1) int recentAlertsPerTenant, @NotNull Duration profileEmitInterval) {
 
     /** As topology options. */
     public TopologyOptions options() {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
-                replayIdle, replayLag, recentAlertsPerTenant);
+                replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval);
     }
 }
