@@ -1,20 +1,13 @@
 package io.paywatch.processor.payments;
 
-import org.apache.kafka.common.errors.SerializationException;
+import io.paywatch.processor.state.VersionedSerde;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
-/**
- * Compact binary serdes of the internal state. Internal state is not part of the public contract (it never
- * leaves the processor except through its own changelogs), so a versioned hand-written format is used instead
- * of widening the frozen Avro contract; the first byte is the format version.
- */
+/** Serdes of the payments side's internal state, in the {@link VersionedSerde} format. */
 public final class StateSerdes {
 
     private static final byte CLIENT_STATE_V1 = 1;
@@ -25,19 +18,16 @@ public final class StateSerdes {
 
     /** Serde of {@link ClientState}. */
     public static Serde<ClientState> clientState() {
-        return Serdes.serdeFrom((topic, s) -> s == null ? null : write(out -> writeClient(out, s)),
-                (topic, bytes) -> bytes == null ? null : read(bytes, StateSerdes::readClient));
+        return VersionedSerde.of("client-state", CLIENT_STATE_V1, StateSerdes::writeClient, StateSerdes::readClient);
     }
 
     /** Serde of {@link OpenInvoiceState}. */
     public static Serde<OpenInvoiceState> openInvoice() {
-        return Serdes.serdeFrom((topic, s) -> s == null ? null : write(out -> writeOpen(out, s)),
-                (topic, bytes) -> bytes == null ? null : read(bytes, StateSerdes::readOpen));
+        return VersionedSerde.of("open-invoice", OPEN_INVOICE_V1, StateSerdes::writeOpen, StateSerdes::readOpen);
     }
 
     private static void writeClient(DataOutputStream out, ClientState s) throws IOException {
-        out.writeByte(CLIENT_STATE_V1);
-        writeNullable(out, s.clientName);
+        VersionedSerde.writeNullable(out, s.clientName);
         out.writeInt(s.paidInvoices);
         out.writeDouble(s.ewma);
         out.writeInt(s.aboveNormStreak);
@@ -47,7 +37,7 @@ public final class StateSerdes {
         out.writeDouble(s.cusum);
         out.writeBoolean(s.drifting);
         out.writeInt(s.driftEpisode);
-        writeNullable(out, s.driftReason);
+        VersionedSerde.writeNullable(out, s.driftReason);
         out.writeInt(s.consecutiveNormal);
         out.writeInt(s.history.size());
         for (SettledRecord r : s.history) {
@@ -64,12 +54,8 @@ public final class StateSerdes {
     }
 
     private static ClientState readClient(DataInputStream in) throws IOException {
-        byte version = in.readByte();
-        if (version != CLIENT_STATE_V1) {
-            throw new SerializationException("unknown client-state format " + version);
-        }
         ClientState s = new ClientState();
-        s.clientName = readNullable(in);
+        s.clientName = VersionedSerde.readNullable(in);
         s.paidInvoices = in.readInt();
         s.ewma = in.readDouble();
         s.aboveNormStreak = in.readInt();
@@ -79,7 +65,7 @@ public final class StateSerdes {
         s.cusum = in.readDouble();
         s.drifting = in.readBoolean();
         s.driftEpisode = in.readInt();
-        s.driftReason = reason(readNullable(in));
+        s.driftReason = reason(VersionedSerde.readNullable(in));
         s.consecutiveNormal = in.readInt();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
@@ -98,7 +84,6 @@ public final class StateSerdes {
     }
 
     private static void writeOpen(DataOutputStream out, OpenInvoiceState s) throws IOException {
-        out.writeByte(OPEN_INVOICE_V1);
         out.writeByte(s.status.ordinal());
         out.writeUTF(s.tenantId);
         out.writeUTF(s.clientId);
@@ -106,19 +91,15 @@ public final class StateSerdes {
         out.writeLong(s.issuedAt);
         out.writeLong(s.dueAt);
         out.writeLong(s.amountMinor);
-        writeNullable(out, s.currency);
+        VersionedSerde.writeNullable(out, s.currency);
         out.writeLong(s.paidMinor);
-        writeNullable(out, s.paidCurrency);
+        VersionedSerde.writeNullable(out, s.paidCurrency);
         out.writeLong(s.lastPaidAt);
         out.writeInt(s.overdueSteps);
-        writeNullable(out, s.dueIndexKey);
+        VersionedSerde.writeNullable(out, s.dueIndexKey);
     }
 
     private static OpenInvoiceState readOpen(DataInputStream in) throws IOException {
-        byte version = in.readByte();
-        if (version != OPEN_INVOICE_V1) {
-            throw new SerializationException("unknown open-invoice format " + version);
-        }
         OpenInvoiceState s = new OpenInvoiceState();
         s.status = OpenInvoiceState.Status.values()[in.readByte()];
         s.tenantId = in.readUTF();
@@ -127,51 +108,12 @@ public final class StateSerdes {
         s.issuedAt = in.readLong();
         s.dueAt = in.readLong();
         s.amountMinor = in.readLong();
-        s.currency = readNullable(in);
+        s.currency = VersionedSerde.readNullable(in);
         s.paidMinor = in.readLong();
-        s.paidCurrency = readNullable(in);
+        s.paidCurrency = VersionedSerde.readNullable(in);
         s.lastPaidAt = in.readLong();
         s.overdueSteps = in.readInt();
-        s.dueIndexKey = readNullable(in);
+        s.dueIndexKey = VersionedSerde.readNullable(in);
         return s;
-    }
-
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
-    private static byte[] write(Writer writer) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-            DataOutputStream out = new DataOutputStream(bytes);
-            writer.write(out);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new SerializationException("cannot write state", e);
-        }
-    }
-
-    private static <T> T read(byte[] bytes, Reader<T> reader) {
-        try {
-            return reader.read(new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (IOException e) {
-            throw new SerializationException("cannot read state", e);
-        }
-    }
-
-    private static void writeNullable(DataOutputStream out, String value) throws IOException {
-        out.writeBoolean(value != null);
-        if (value != null) {
-            out.writeUTF(value);
-        }
-    }
-
-    private static String readNullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
     }
 }

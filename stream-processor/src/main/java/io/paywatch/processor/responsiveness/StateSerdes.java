@@ -1,19 +1,9 @@
 package io.paywatch.processor.responsiveness;
 
-import org.apache.kafka.common.errors.SerializationException;
+import io.paywatch.processor.state.VersionedSerde;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-
-/**
- * Compact binary serdes for the tracker's internal store values. These never leave the processor (only its
- * changelogs), so a versioned hand-written format keeps them small without touching the frozen Avro contract.
- */
+/** Serdes of the tracker's internal store values, in the {@link VersionedSerde} format. */
 final class StateSerdes {
 
     private static final byte VERSION = 1;
@@ -21,54 +11,12 @@ final class StateSerdes {
     private StateSerdes() {
     }
 
-    @FunctionalInterface
-    private interface Writer<T> {
-        void write(DataOutputStream out, T value) throws IOException;
-    }
-
-    @FunctionalInterface
-    private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
-    private static <T> Serde<T> serde(String what, Writer<T> writer, Reader<T> reader) {
-        return Serdes.serdeFrom((topic, value) -> {
-            if (value == null) {
-                return null;
-            }
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeByte(VERSION);
-                writer.write(out, value);
-                out.flush();
-                return bytes.toByteArray();
-            } catch (IOException e) {
-                throw new SerializationException("cannot encode " + what, e);
-            }
-        }, (topic, data) -> {
-            if (data == null) {
-                return null;
-            }
-            try {
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-                byte version = in.readByte();
-                if (version != VERSION) {
-                    throw new SerializationException("unknown " + what + " format version " + version);
-                }
-                return reader.read(in);
-            } catch (IOException e) {
-                throw new SerializationException("cannot decode " + what, e);
-            }
-        });
-    }
-
-    static final Serde<ThreadRef> THREAD_REF = serde("thread ref", (out, v) -> {
+    static final Serde<ThreadRef> THREAD_REF = VersionedSerde.of("thread ref", VERSION, (out, v) -> {
         out.writeUTF(v.clientKey());
         out.writeUTF(v.threadId());
     }, in -> new ThreadRef(in.readUTF(), in.readUTF()));
 
-    static final Serde<OpenThread> OPEN_THREAD = serde("open thread", (out, v) -> {
+    static final Serde<OpenThread> OPEN_THREAD = VersionedSerde.of("open thread", VERSION, (out, v) -> {
         out.writeUTF(v.clientKey);
         out.writeUTF(v.threadId);
         out.writeLong(v.firstUnansweredAt);
@@ -88,16 +36,16 @@ final class StateSerdes {
         return t;
     });
 
-    static final Serde<ClientResponsiveness> SUMMARY = serde("responsiveness summary", (out, v) -> {
+    static final Serde<ClientResponsiveness> SUMMARY = VersionedSerde.of("responsiveness summary", VERSION, (out, v) -> {
         out.writeLong(v.firstSeenAt);
         out.writeLong(v.lastInboundAt);
         out.writeLong(v.lastOutboundAt);
         out.writeInt(v.openThreads);
         out.writeInt(v.consecutiveFollowUps);
         out.writeLong(v.unansweredSince);
-        writeNullable(out, v.unansweredThread);
+        VersionedSerde.writeNullable(out, v.unansweredThread);
         out.writeBoolean(v.ghosting);
-        writeNullable(out, v.episodeKey);
+        VersionedSerde.writeNullable(out, v.episodeKey);
         out.writeBoolean(v.afterHoursAlerted);
         out.writeShort(v.latencies.size());
         for (ClientResponsiveness.Latency l : v.latencies) {
@@ -125,9 +73,9 @@ final class StateSerdes {
         v.openThreads = in.readInt();
         v.consecutiveFollowUps = in.readInt();
         v.unansweredSince = in.readLong();
-        v.unansweredThread = readNullable(in);
+        v.unansweredThread = VersionedSerde.readNullable(in);
         v.ghosting = in.readBoolean();
-        v.episodeKey = readNullable(in);
+        v.episodeKey = VersionedSerde.readNullable(in);
         v.afterHoursAlerted = in.readBoolean();
         for (int i = 0, n = in.readShort(); i < n; i++) {
             v.latencies.addLast(new ClientResponsiveness.Latency(in.readLong(), in.readLong()));
@@ -141,15 +89,4 @@ final class StateSerdes {
         }
         return v;
     });
-
-    private static void writeNullable(DataOutputStream out, String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            out.writeUTF(s);
-        }
-    }
-
-    private static String readNullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
-    }
 }
