@@ -56,6 +56,8 @@ public final class Fixtures {
                     AlertFacts.REPLY_LATENCY_HOURS, "52.5");
             case AFTER_HOURS_CONTACT -> Map.of(AlertFacts.AFTER_HOURS_SHARE, "0.45",
                     AlertFacts.INBOUND_PER_WEEK, "14");
+            case OVERDUE_CORRECTED -> Map.of(AlertFacts.DAYS_PAST_DUE, "4", AlertFacts.DUE_DATE, "2025-02-23",
+                    AlertFacts.SETTLED_DATE, "2025-02-21");
             case UNKNOWN -> Map.of();
         };
     }

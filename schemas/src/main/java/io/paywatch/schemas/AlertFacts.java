@@ -68,6 +68,12 @@ public final class AlertFacts {
     public static final String AFTER_HOURS_SHARE = "afterHoursShare";
     /** Client messages per week over the window (one decimal). */
     public static final String INBOUND_PER_WEEK = "inboundPerWeek";
+    /**
+     * Date the invoice was settled or voided, ISO-8601 local date in the tenant's time zone. On INVOICE_OVERDUE it is
+     * present only when the invoice had already been settled or voided by the time the alert was raised (the alert
+     * is then history, not news); on OVERDUE_CORRECTED it is the date that proves the earlier alert wrong.
+     */
+    public static final String SETTLED_DATE = "settledDate";
     /** IANA time zone the figures were computed in. */
     public static final String TIMEZONE = "timezone";
 
@@ -86,6 +92,7 @@ public final class AlertFacts {
                 OVERDUE_INVOICE));
         map.put(AlertType.RESPONSIVE_AGAIN, Set.of(BUSINESS_DAYS_SILENT, REPLY_LATENCY_HOURS));
         map.put(AlertType.AFTER_HOURS_CONTACT, Set.of(AFTER_HOURS_SHARE, INBOUND_PER_WEEK));
+        map.put(AlertType.OVERDUE_CORRECTED, Set.of(DUE_DATE, SETTLED_DATE, DAYS_PAST_DUE));
         map.put(AlertType.UNKNOWN, Set.of());
         return map;
     }
@@ -95,5 +102,5 @@ public final class AlertFacts {
             GRACE_DAYS, DAYS_TO_PAY, EWMA_DAYS_TO_PAY, NORM_DAYS, TOLERANCE_DAYS, BASELINE_DAYS, DRIFT_REASON,
             LATE_PROBABILITY, EXPECTED_DAYS_TO_PAY, EXPECTED_SETTLE_DATE, LATE_INVOICES, RECENT_INVOICES,
             AVG_DAYS_LATE, BUSINESS_DAYS_SILENT, UNANSWERED_FOLLOW_UPS, UNANSWERED_THREADS, THREAD_ID,
-            REPLY_LATENCY_HOURS, OVERDUE_INVOICE, AFTER_HOURS_SHARE, INBOUND_PER_WEEK, TIMEZONE);
+            REPLY_LATENCY_HOURS, OVERDUE_INVOICE, AFTER_HOURS_SHARE, INBOUND_PER_WEEK, SETTLED_DATE, TIMEZONE);
 }

@@ -61,7 +61,7 @@ public final class DeliveryPolicy {
     public static boolean optedIn(PaymentAlert alert, FreelancerSettings settings) {
         AlertOptIns in = settings.getAlertOptIns();
         return switch (alert.getType()) {
-            case INVOICE_OVERDUE -> in.getInvoiceOverdue();
+            case INVOICE_OVERDUE, OVERDUE_CORRECTED -> in.getInvoiceOverdue();
             case INVOICE_AT_RISK -> in.getInvoiceAtRisk();
             case PAYMENT_DRIFT, RECOVERED -> in.getPaymentDrift();
             case GHOSTING, RESPONSIVE_AGAIN -> in.getGhosting();
