@@ -8,10 +8,10 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.paywatch.contract.SourceSystem;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.paywatch.producer.api.EventJson.EventType;
 import io.paywatch.producer.auth.TenantConfiguration;
 import io.paywatch.producer.auth.Tenants;
@@ -31,8 +31,8 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /** {@code POST /v1/events}: one event object, or an array of up to 1,000, published all-or-nothing. */
 @Controller("/v1/events")
@@ -80,6 +80,7 @@ public class EventsController {
         JsonNode root = json.tree(body);
         List<JsonNode> nodes = new ArrayList<>();
         List<String> paths = new ArrayList<>();
+        List<String> pointers = new ArrayList<>();
         if (root.isArray()) {
             if (root.size() == 0) {
                 throw invalid("$", "batch is empty", "empty_batch");
@@ -89,30 +90,35 @@ public class EventsController {
                         "batch_too_large");
             }
             int i = 0;
-            for (JsonNode n : root.values()) {
+            for (JsonNode n : root) {
                 nodes.add(n);
+                pointers.add("/" + i);
                 paths.add("[" + i++ + "].");
             }
-        } else if (root.isObject()) {
-            nodes.add(root);
-            paths.add("");
         } else {
-            throw invalid("$", "must be an event object or an array of events", "wrong_type");
+            nodes.add(root);
+            pointers.add("");
+            paths.add("");
         }
         List<Violation> violations = new ArrayList<>();
         List<EventJson> events = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             JsonNode n = nodes.get(i);
-            String path = paths.get(i);
+            String pointer = pointers.get(i);
             if (!n.isObject()) {
-                violations.add(new Violation(path.isEmpty() ? "$" : path.substring(0, path.length() - 1),
-                        "must be an event object", "wrong_type"));
+                violations.add(JsonBodies.violation(pointer, "must be an event object, not " + JsonBodies.shape(n),
+                        "wrong_type"));
                 events.add(null);
                 continue;
             }
-            unknownFields(n, path, violations);
-            events.add(json.bind(n, EventJson.class, path.isEmpty() ? "" : path.substring(0, path.length() - 1),
-                    violations));
+            List<Violation> unknown = new ArrayList<>();
+            unknownFields(n, pointer, unknown);
+            violations.addAll(unknown);
+            List<Violation> bound = new ArrayList<>();
+            events.add(json.bind(n, EventJson.class, pointer, bound));
+            // A field unknown to every type is reported once, by the type-aware check when the type is known.
+            bound.stream().filter(b -> unknown.stream().noneMatch(u -> u.pointer().equals(b.pointer())))
+                    .forEach(violations::add);
         }
         if (!violations.isEmpty()) {
             // Shape errors come first: validating half-bound events would only add noise.
@@ -125,16 +131,17 @@ public class EventsController {
     }
 
     /** A field the event's type does not take is almost always a typo that would silently lose data. */
-    private static void unknownFields(JsonNode n, String path, List<Violation> violations) {
+    private static void unknownFields(JsonNode n, String pointer, List<Violation> violations) {
         JsonNode typeNode = n.get("type");
-        EventType type = typeNode != null && typeNode.isString() ? EventType.parse(typeNode.getStringValue()) : null;
+        EventType type = typeNode != null && typeNode.isTextual() ? EventType.parse(typeNode.textValue()) : null;
         if (type == null) {
             return; // the validator reports the type itself
         }
-        for (Map.Entry<String, JsonNode> field : n.entries()) {
-            if (!type.accepts(field.getKey())) {
-                violations.add(new Violation(path + field.getKey(), "is not a field of " + type.name(),
-                        "unknown_field"));
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!type.accepts(field)) {
+                violations.add(JsonBodies.violation(pointer + "/" + Violation.escape(field),
+                        "is not a field of " + type.name(), "unknown_field"));
             }
         }
     }

@@ -9,9 +9,9 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Put;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.paywatch.producer.auth.TenantConfiguration;
 import io.paywatch.producer.auth.Tenants;
 import io.paywatch.producer.metrics.IngestMetrics;
@@ -67,11 +67,8 @@ public class SettingsController {
     public HttpResponse<AcceptedResponse> put(@Header(HttpHeaders.AUTHORIZATION) @Nullable String authorization,
             @Body byte[] body) {
         TenantConfiguration tenant = tenants.authenticate(authorization);
-        JsonNode root = json.tree(body);
+        JsonNode root = json.object(body);
         List<Violation> violations = new ArrayList<>();
-        if (!root.isObject()) {
-            throw ProblemException.invalid(List.of(new Violation("$", "must be a settings object", "wrong_type")));
-        }
         SettingsJson settings = json.bind(root, SettingsJson.class, "", violations);
         if (settings == null) {
             throw ProblemException.invalid(violations);

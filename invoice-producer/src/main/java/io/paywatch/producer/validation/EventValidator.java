@@ -16,6 +16,7 @@ import io.paywatch.producer.api.MoneyJson;
 import io.paywatch.producer.problem.Violation;
 import io.paywatch.producer.publish.OutboundEvent;
 import io.paywatch.schemas.ClientKey;
+import io.paywatch.schemas.LogSafe;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +43,10 @@ public final class EventValidator {
     public static final Duration FUTURE_SKEW = Duration.ofDays(1);
     /** Longest payment terms accepted, in days. */
     public static final int MAX_TERMS_DAYS = 3650;
+
+    /** Reason given for an id or a name holding a character {@link LogSafe#firstUnsafe} flags. */
+    public static final String UNSAFE_CHARACTER = "contains a control, line-break or bidirectional-override "
+            + "character (CR, LF, ESC, U+2028...)";
 
     private final Clock clock;
 
@@ -153,6 +158,9 @@ public final class EventValidator {
         String clientName = e.clientName();
         if (clientName != null && clientName.length() > MAX_NAME_LENGTH) {
             errors.add("clientName", "is longer than " + MAX_NAME_LENGTH + " characters", "too_long");
+        } else if (clientName != null && LogSafe.firstUnsafe(clientName) >= 0) {
+            // A name is printed on consoles and in alerts: ESC/CR/LF in it could forge a line.
+            errors.add("clientName", UNSAFE_CHARACTER, "invalid_character");
         }
         Instant issuedAt = eventTime(errors, "issuedAt", e.issuedAt(), now);
         Money amount = money(errors, "amount", e.amount());
@@ -192,6 +200,10 @@ public final class EventValidator {
         }
         if (value.length() > MAX_ID_LENGTH) {
             errors.add(field, "is longer than " + MAX_ID_LENGTH + " characters", "too_long");
+            return null;
+        }
+        if (LogSafe.firstUnsafe(value) >= 0) {
+            errors.add(field, UNSAFE_CHARACTER, "invalid_character");
             return null;
         }
         return value;

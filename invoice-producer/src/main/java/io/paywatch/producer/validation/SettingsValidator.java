@@ -6,6 +6,7 @@ import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.Language;
 import io.paywatch.producer.api.SettingsJson;
 import io.paywatch.producer.problem.Violation;
+import io.paywatch.schemas.LogSafe;
 
 import java.net.URI;
 import java.time.Clock;
@@ -20,6 +21,10 @@ import java.util.function.Consumer;
 public final class SettingsValidator {
 
     private static final int MINUTES_PER_DAY = 1440;
+    /** Longest webhook signing secret accepted: an HMAC key longer than a few hundred bytes adds nothing. */
+    public static final int MAX_SECRET_LENGTH = 256;
+    /** Longest webhook URL accepted. */
+    public static final int MAX_URL_LENGTH = 2048;
 
     private final Clock clock;
 
@@ -39,14 +44,18 @@ public final class SettingsValidator {
         String email = s.notificationEmail();
         if (email == null || email.isBlank()) {
             v.add(new Violation("notificationEmail", "is required", "missing"));
-        } else if (email.length() > 254 || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        } else if (email.length() > 254 || LogSafe.firstUnsafe(email) >= 0
+                || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             v.add(new Violation("notificationEmail", "is not an email address", "invalid"));
         } else {
             b.setNotificationEmail(email);
         }
         if (s.displayName() != null) {
             if (s.displayName().length() > EventValidator.MAX_NAME_LENGTH) {
-                v.add(new Violation("displayName", "is too long", "too_long"));
+                v.add(new Violation("displayName", "is longer than " + EventValidator.MAX_NAME_LENGTH
+                        + " characters", "too_long"));
+            } else if (LogSafe.firstUnsafe(s.displayName()) >= 0) {
+                v.add(new Violation("displayName", EventValidator.UNSAFE_CHARACTER, "invalid_character"));
             }
             b.setDisplayName(s.displayName());
         }
@@ -131,7 +140,18 @@ public final class SettingsValidator {
             }
         }
         if (s.webhookSecret() != null) {
-            b.setWebhookSecret(s.webhookSecret());
+            if (s.webhookSecret().length() > MAX_SECRET_LENGTH) {
+                v.add(new Violation("webhookSecret", "is longer than " + MAX_SECRET_LENGTH + " characters",
+                        "too_long"));
+            } else if (LogSafe.firstUnsafe(s.webhookSecret()) >= 0) {
+                v.add(new Violation("webhookSecret", "contains a control or line-break character",
+                        "invalid_character"));
+            } else {
+                b.setWebhookSecret(s.webhookSecret());
+            }
+        }
+        if (s.webhookUrl() != null && s.webhookUrl().length() > MAX_URL_LENGTH) {
+            v.add(new Violation("webhookUrl", "is longer than " + MAX_URL_LENGTH + " characters", "too_long"));
         }
         return new Checked(v, v.isEmpty() ? b.build() : null);
     }

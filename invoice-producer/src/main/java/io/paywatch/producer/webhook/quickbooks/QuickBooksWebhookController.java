@@ -9,14 +9,16 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.paywatch.producer.api.JsonBodies;
 import io.paywatch.producer.auth.TenantConfiguration;
 import io.paywatch.producer.auth.Tenants;
 import io.paywatch.producer.metrics.IngestMetrics;
 import io.paywatch.producer.problem.ProblemException;
 import io.paywatch.producer.webhook.Hmac;
+import io.paywatch.producer.webhook.WebhookJson;
+import io.paywatch.schemas.LogSafe;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.slf4j.Logger;
@@ -73,34 +75,47 @@ public class QuickBooksWebhookController {
             metrics.rejected("quickbooks", "bad_signature");
             throw new ProblemException(HttpStatus.UNAUTHORIZED, "intuit-signature does not match the body");
         }
-        JsonNode root = json.tree(body);
+        JsonNode root = json.object(body);
+        WebhookJson in = new WebhookJson();
         List<EntityChange> changes = new ArrayList<>();
-        JsonNode notifications = root.get("eventNotifications");
-        if (notifications != null && notifications.isArray()) {
-            for (JsonNode n : notifications.values()) {
-                String realm = text(n, "realmId");
-                JsonNode dce = n.get("dataChangeEvent");
-                JsonNode entities = dce == null ? null : dce.get("entities");
-                if (entities == null || !entities.isArray()) {
+        JsonNode notifications = in.array(root, "", "eventNotifications");
+        if (notifications != null) {
+            int i = 0;
+            for (JsonNode n : notifications) {
+                String p = "/eventNotifications/" + i++;
+                if (!n.isObject()) {
+                    in.fail(p, "must be an object, not " + JsonBodies.shape(n), "wrong_type");
                     continue;
                 }
-                for (JsonNode e : entities.values()) {
-                    EntityChange c = new EntityChange(realm, text(e, "name"), text(e, "id"), text(e, "operation"));
-                    changes.add(c);
-                    metrics.notification("quickbooks", String.valueOf(c.name()).toLowerCase(Locale.ROOT),
-                            String.valueOf(c.operation()).toLowerCase(Locale.ROOT));
-                    // "Emailed" on an Invoice is a communication signal (a MessageSent), but the notification
-                    // lacks the CustomerRef, so it too waits for the fetch-back.
-                    LOG.info("QuickBooks {} {} {} (realm {}) needs a fetch-back to become an event",
-                            c.name(), c.id(), c.operation(), c.realmId());
+                String realm = in.id(n, p, "realmId");
+                JsonNode dce = in.object(n, p, "dataChangeEvent");
+                JsonNode entities = in.array(dce, p + "/dataChangeEvent", "entities");
+                if (entities == null) {
+                    continue;
+                }
+                int j = 0;
+                for (JsonNode e : entities) {
+                    String ep = p + "/dataChangeEvent/entities/" + j++;
+                    if (!e.isObject()) {
+                        in.fail(ep, "must be an object, not " + JsonBodies.shape(e), "wrong_type");
+                        continue;
+                    }
+                    changes.add(new EntityChange(realm, in.text(e, ep, "name", 64), in.id(e, ep, "id"),
+                            in.text(e, ep, "operation", 64)));
                 }
             }
         }
+        // Nothing is counted or logged unless the whole payload reads cleanly.
+        in.throwIfInvalid();
+        for (EntityChange c : changes) {
+            metrics.notification("quickbooks", String.valueOf(c.name()).toLowerCase(Locale.ROOT),
+                    String.valueOf(c.operation()).toLowerCase(Locale.ROOT));
+            // "Emailed" on an Invoice is a communication signal (a MessageSent), but the notification
+            // lacks the CustomerRef, so it too waits for the fetch-back.
+            LOG.info("QuickBooks {} {} {} (realm {}) needs a fetch-back to become an event",
+                    LogSafe.escape(c.name()), LogSafe.escape(c.id()), LogSafe.escape(c.operation()),
+                    LogSafe.escape(c.realmId()));
+        }
         return HttpResponse.ok(new QuickBooksAck(changes.size(), changes));
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v != null && v.isString() ? v.getStringValue() : null;
     }
 }

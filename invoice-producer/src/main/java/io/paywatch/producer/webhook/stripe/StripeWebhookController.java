@@ -9,11 +9,12 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.paywatch.contract.SourceSystem;
+import io.paywatch.schemas.LogSafe;
 import io.paywatch.producer.api.EventJson;
 import io.paywatch.producer.api.JsonBodies;
 import io.paywatch.producer.auth.TenantConfiguration;
@@ -74,14 +75,14 @@ public class StripeWebhookController {
             verifier.verify(signature, body, t.getStripeEndpointSecret());
         } catch (StripeSignatureVerifier.InvalidSignature e) {
             metrics.rejected("stripe", "bad_signature");
-            LOG.warn("Stripe webhook for {} refused: {}", tenant, e.getMessage());
+            LOG.warn("Stripe webhook for {} refused: {}", LogSafe.escape(tenant), LogSafe.escape(e.getMessage()));
             throw new ProblemException(HttpStatus.BAD_REQUEST, "signature verification failed",
-                    List.of(new Violation("Stripe-Signature", e.getMessage(), "bad_signature")), Map.of());
+                    List.of(Violation.outsideBody("Stripe-Signature", e.getMessage(), "bad_signature")), Map.of());
         }
-        JsonNode event = json.tree(body);
+        JsonNode event = json.object(body);
         StripeEventMapper.Mapped mapped = mapper.map(event, t.getDefaultTermsDays());
         if (mapped.events().isEmpty()) {
-            LOG.debug("Stripe event ignored: {}", mapped.ignoredReason());
+            LOG.debug("Stripe event ignored: {}", LogSafe.escape(mapped.ignoredReason()));
             return HttpResponse.ok(new StripeAck(true, List.of(), mapped.ignoredReason()));
         }
         List<String> paths = new ArrayList<>();

@@ -8,11 +8,13 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.paywatch.producer.api.JsonBodies;
 import io.paywatch.producer.auth.Tenants;
 import io.paywatch.producer.metrics.IngestMetrics;
 import io.paywatch.producer.webhook.Hmac;
+import io.paywatch.producer.webhook.WebhookJson;
+import io.paywatch.schemas.LogSafe;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.slf4j.Logger;
@@ -53,15 +55,31 @@ public class XeroWebhookController {
             // Xero expects a bare 401, nothing else.
             return HttpResponse.unauthorized();
         }
-        JsonNode root = json.tree(body);
-        JsonNode events = root.get("events");
-        if (events != null && events.isArray()) {
-            for (JsonNode e : events.values()) {
+        JsonNode root = json.object(body);
+        WebhookJson in = new WebhookJson();
+        JsonNode events = in.array(root, "", "events");
+        if (events != null) {
+            int i = 0;
+            for (JsonNode e : events) {
+                String p = "/events/" + i++;
+                if (!e.isObject()) {
+                    in.fail(p, "must be an object, not " + JsonBodies.shape(e), "wrong_type");
+                    continue;
+                }
+                in.text(e, p, "eventCategory", 64);
+                in.text(e, p, "eventType", 64);
+                in.id(e, p, "resourceId");
+            }
+        }
+        // Nothing is counted or logged unless the whole payload reads cleanly.
+        in.throwIfInvalid();
+        if (events != null) {
+            for (JsonNode e : events) {
                 String category = text(e, "eventCategory");
                 String type = text(e, "eventType");
                 metrics.notification("xero", category.toLowerCase(Locale.ROOT), type.toLowerCase(Locale.ROOT));
-                LOG.info("Xero {} {} {} needs a fetch-back to become an event", category, type,
-                        text(e, "resourceId"));
+                LOG.info("Xero {} {} {} needs a fetch-back to become an event", LogSafe.escape(category),
+                        LogSafe.escape(type), LogSafe.escape(text(e, "resourceId")));
             }
         }
         return HttpResponse.ok();
@@ -69,6 +87,6 @@ public class XeroWebhookController {
 
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
-        return v != null && v.isString() ? v.getStringValue() : "unknown";
+        return v != null && v.isTextual() ? v.textValue() : "unknown";
     }
 }
