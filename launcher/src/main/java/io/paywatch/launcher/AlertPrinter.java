@@ -1,6 +1,7 @@
 package io.paywatch.launcher;
 
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.LogSafe;
 import io.paywatch.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,9 +81,12 @@ public final class AlertPrinter implements AutoCloseable {
 
     /** One console line per alert. */
     static String format(PaymentAlert a) {
-        String client = a.getClientName() != null ? a.getClientName() + " (" + a.getClientId() + ")" : a.getClientId();
+        // Names, ids and the summary come from user input: escaped, so ESC/CR/LF in them cannot forge a line.
+        String client = a.getClientName() != null
+                ? LogSafe.escape(a.getClientName()) + " (" + LogSafe.escape(a.getClientId()) + ")"
+                : LogSafe.escape(a.getClientId());
         return String.format(Locale.ROOT, "ALERT  %s  %-8s %-19s %s / %s: %s", DAY.format(a.getOccurredAt()),
-                a.getSeverity(), a.getType(), a.getTenantId(), client, a.getSummary());
+                a.getSeverity(), a.getType(), LogSafe.escape(a.getTenantId()), client, LogSafe.escape(a.getSummary()));
     }
 
     @Override

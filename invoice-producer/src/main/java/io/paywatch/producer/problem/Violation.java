@@ -1,5 +1,6 @@
 package io.paywatch.producer.problem;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -13,7 +14,9 @@ import io.micronaut.serde.annotation.Serdeable;
  * {@code Stripe-Signature}).
  */
 @Serdeable
-public record Violation(String field, String reason, String code, @Nullable String pointer) {
+public record Violation(String field, String reason, String code,
+        // "" (the whole body) is a pointer too: always written, where the default would drop an empty string.
+        @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String pointer) {
 
     /** A violation in the body; the pointer is derived from the dotted field. */
     public Violation(String field, String reason, String code) {
