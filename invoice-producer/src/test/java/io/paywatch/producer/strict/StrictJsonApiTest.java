@@ -335,6 +335,10 @@ class StrictJsonApiTest implements TestPropertyProvider {
                 .containsOnlyKeys("/data/object/customer");
         assertThat(problem(stripe(stripeInvoice("100", "42")), 400))
                 .containsOnlyKeys("/data/object/customer");
+        // Fields Stripe always sends are named in Stripe's payload when they are missing.
+        assertThat(problem(stripe(stripeInvoice("100", "null").replace("\"currency\":\"eur\",", "")
+                .replace("\"amount_due\":100,", "")), 400))
+                .containsOnlyKeys("/data/object/customer", "/data/object/currency", "/data/object/amount_due");
         assertThat(problem(stripe(stripeInvoice("100", "\"cus_1\"").replace("\"currency\"",
                 "\"currency\":\"usd\",\"currency\"")), 400)).containsOnlyKeys("/data/object/currency");
     }

@@ -157,11 +157,25 @@ public final class StripeEventMapper {
         Long amountPaid = money(in, o, "amount_paid", currency);
         Long created = seconds(in, o, OBJECT, "created");
         Long dueDate = seconds(in, o, OBJECT, "due_date");
+        required(in, o, "id", id);
+        required(in, o, "customer", customer);
+        required(in, o, "currency", currency);
+        if (amountDue == null && total == null) {
+            required(in, o, "amount_due", null);
+        }
         JsonNode t = in.object(o, OBJECT, "status_transitions");
         String tp = OBJECT + "/status_transitions";
         return new Invoice(id, customer, customerName, currency, status, amountDue, total, amountPaid, created,
                 dueDate, seconds(in, t, tp, "finalized_at"), seconds(in, t, tp, "paid_at"),
                 seconds(in, t, tp, "voided_at"), seconds(in, t, tp, "marked_uncollectible_at"));
+    }
+
+    /** A fault at a field Stripe always sends, when it is absent or null (not when it was refused already). */
+    private static void required(WebhookJson in, JsonNode o, String field, Object value) {
+        JsonNode v = o.get(field);
+        if (value == null && (v == null || v.isNull())) {
+            in.fail(OBJECT + "/" + field, "is required", "missing");
+        }
     }
 
     /** A Stripe amount in ISO minor units; a fault for a negative amount or one that cannot be stored exactly. */
