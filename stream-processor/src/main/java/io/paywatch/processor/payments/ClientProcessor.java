@@ -172,7 +172,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         context.schedule(options.wallClockScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::wallClockScan);
         context.schedule(options.streamTimeScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
             scanTracker(streamTime);
-            judge(watermark(context.currentSystemTimeMs()));
+            judge(watermark(context.currentSystemTimeMs()), NONE);
         });
         context.schedule(options.profileEmitInterval(), PunctuationType.WALL_CLOCK_TIME,
                 wallNow -> emitPendingProfiles());
@@ -203,7 +203,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // The record's own effects first, then the deadlines the watermark has passed: a payment is never judged
         // after a deadline it resolves (issue 10, item 5), and a settlement that arrives before the watermark passes
         // an earlier step lets that step be judged as of its own time (it fires as history, with settledDate).
-        judge(watermark(wallNow));
+        judge(watermark(wallNow), NONE);
     }
 
     private void apply(String clientKey, InputValidator.Identity id, Object value, long eventTime) {
@@ -606,7 +606,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         if (catchingUp(wallNow)) {
             return; // catching up: the catch-up's own event time drives the deadlines (see above)
         }
-        judge(watermark(wallNow));
+        judge(watermark(wallNow), wallNow);
         scanTracker(wallNow);
     }
 
@@ -628,15 +628,18 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         }
     }
 
-    /** Judges every due-index entry at or before the watermark {@code w} (at most maxDuePerScan per call). */
-    private void judge(long w) {
+    /**
+     * Judges every due-index entry at or before the watermark {@code w} (at most maxDuePerScan per call). A changed
+     * client's profile is as of the latest thing judged for it (a function of event times only), or as of
+     * {@code wallAsOf} when the wall clock judges (live: the profile is as of now, as before).
+     */
+    private void judge(long w, long wallAsOf) {
         if (w == NONE || w < dueHint) {
             return;
         }
-        // Client -> time of the latest thing judged for it: the profile's asOf, a function of event times only.
         Map<String, Long> touched = new TreeMap<>();
         scanDueIndex(w, touched);
-        touched.forEach(this::profileChanged);
+        touched.forEach((clientKey, at) -> profileChanged(clientKey, wallAsOf == NONE ? at : Math.max(at, wallAsOf)));
     }
 
     private void scanDueIndex(long w, Map<String, Long> touched) {
