@@ -374,6 +374,12 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             invoice.voidedAt = Math.min(invoice.voidedAt, voidedAt); // written off, then voided: never reopens
             invoice.voidReason = reason;
             invoice.status = OpenInvoiceState.Status.VOIDED_PENDING;
+        } else if (invoice.status == OpenInvoiceState.Status.SETTLED_PENDING && isWriteOff(reason)
+                && (invoice.voidedAt == NONE || voidedAt < invoice.voidedAt)) {
+            // Written off, then paid, arriving in the other order: the settlement stands, and no overdue step from
+            // the write-off on fires (as when the write-off arrives first).
+            invoice.voidedAt = voidedAt;
+            invoice.voidReason = reason;
         } else {
             return; // already settled or voided
         }
@@ -979,8 +985,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
      * between two emissions does not lose the last change: the next owner emits it.
      */
     private void profileChanged(String clientKey, long asOf) {
-        Long previous = pendingProfiles.put(clientKey, asOf);
-        if (previous == null || previous != asOf) {
+        // The latest event time, not the last one to arrive: the same events in another order give the same asOf.
+        Long previous = pendingProfiles.get(clientKey);
+        if (previous == null || previous < asOf) {
+            pendingProfiles.put(clientKey, asOf);
             pendingProfileStore.put(clientKey, asOf);
         }
     }
