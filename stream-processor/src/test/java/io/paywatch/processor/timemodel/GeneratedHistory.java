@@ -85,10 +85,15 @@ public final class GeneratedHistory {
      * payments, voided, written off then paid, never paid, and partly paid then never completed.
      */
     public static GeneratedHistory generate(long seed, int clients, int invoicesPerClient) {
+        return generate(seed, clients, invoicesPerClient, "");
+    }
+
+    /** As {@link #generate(long, int, int)}, with tenant ids prefixed (tests sharing a broker keep apart). */
+    public static GeneratedHistory generate(long seed, int clients, int invoicesPerClient, String tenantPrefix) {
         Random random = new Random(seed);
         GeneratedHistory h = new GeneratedHistory(List.of(
-                new Tenant("west", ZoneId.of("America/Los_Angeles"), 3),
-                new Tenant("east", ZoneId.of("Europe/Rome"), 5)));
+                new Tenant(tenantPrefix + "west", ZoneId.of("America/Los_Angeles"), 3),
+                new Tenant(tenantPrefix + "east", ZoneId.of("Europe/Rome"), 5)));
         Instant start = Instant.parse("2024-01-03T00:00:00Z");
         for (int c = 0; c < clients; c++) {
             Tenant tenant = h.tenants.get(c % h.tenants.size());
