@@ -60,20 +60,17 @@ import java.util.TreeSet;
  * punctuation to the {@link ResponsivenessTracker} and emits the client's profile after a change: alerts and risk
  * immediately, the profile (the client's latest state) at most once per {@code profileEmitInterval}.
  *
- * <p><b>Time.</b> Event time (from the payload) drives everything, so a replay gives the same result as the live
- * run. Deadlines (overdue steps, reply deadlines) are checked three ways, all calling the same deterministic
- * {@link #scan(long)}:
- * <ul>
- *   <li>before each record, for the record's event time, so that in a replay an invoice goes overdue before a
- *       later payment settles it, exactly as it did live;</li>
- *   <li>on STREAM_TIME punctuation, so a client that is silent in a replay is still checked as other clients'
- *       events move stream time on;</li>
- *   <li>on WALL_CLOCK_TIME punctuation, because in live operation a client who never pays sends nothing. While
- *       records are flowing with event times far behind the wall clock (a replay or backfill), the wall-clock
- *       scan stands aside: firing "now" would raise overdue alerts for invoices whose payments are still in the
- *       backlog.</li>
- * </ul>
- * Alerts carry the time their condition became true (for example local midnight of the day an invoice is more
+ * <p><b>Time.</b> Event time (from the payload) drives everything, and answers do not depend on the arrival order
+ * within the allowed lateness L ({@link TopologyOptions#allowedLateness()}). Overdue steps, the risk at issue and
+ * the drift detector's input are due-index entries at their event time T, judged only once the task's watermark W
+ * (newest event time, or the wall clock when live, minus L) has passed T, and judged as of T: a step fires iff the
+ * invoice was neither settled nor voided at an event time at or before T. Each record is applied first, then the
+ * entries W has passed are judged; the same judgement runs on STREAM_TIME and WALL_CLOCK_TIME punctuation. While
+ * the task catches up (records flowing with event times far behind the wall clock: a backfill or replay), W follows
+ * the catch-up's own event time and the wall clock stands aside, so a backfill into a running system is judged by
+ * its own time. A payment or void dated at or before steps already raised (later than L) withdraws them with one
+ * OVERDUE_CORRECTED. See the README, Time model.
+ * <p>Alerts carry the time their condition became true (for example local midnight of the day an invoice is more
  * than the grace period past due) and an id derived from the condition, so every path raises the same alert.
  */
 public final class ClientProcessor implements Processor<String, Object, String, SpecificRecord> {
