@@ -3,6 +3,8 @@ package io.paywatch.processor.timemodel;
 import io.paywatch.contract.AlertType;
 import io.paywatch.contract.ClientProfile;
 import io.paywatch.contract.InvoiceEvent;
+import io.paywatch.contract.InvoiceRisk;
+import io.paywatch.contract.RiskBasis;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.processor.Events;
 import io.paywatch.processor.ProcessorStores;
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 10: replay order does not change the answers. Histories replayed through the production topology
  * (TopologyTestDriver, wall clock after every event: a backfill) in event-time order and in orders where each
  * event is displaced by less than the allowed lateness give identical alert sets (alertId, type, stage) and
- * identical final profiles, and the INVOICE_OVERDUE set is the one computed from the generated truth.
+ * identical final profiles and identical invoice-risk records, and the INVOICE_OVERDUE set is the one computed
+ * from the generated truth.
  */
 class ReplayOrderDeterminismTest {
 
@@ -41,7 +44,7 @@ class ReplayOrderDeterminismTest {
     /** What one replay produced. */
     private record Outcome(Set<String> alerts, Set<String> overdue, Map<String, ClientProfile> profiles,
             Set<String> afterCatchUp, Set<String> overdueAfterCatchUp, Map<String, ClientProfile> profilesAfter,
-            List<PaymentAlert> all) {
+            List<PaymentAlert> all, Map<String, InvoiceRisk> risks) {
     }
 
     private static String identity(PaymentAlert a) {
@@ -61,16 +64,22 @@ class ReplayOrderDeterminismTest {
                 f.invoices.pipeInput(e.key(), e.event());
             }
             List<PaymentAlert> first = f.alerts.readValuesToList();
+            Map<String, InvoiceRisk> risks = new TreeMap<>();
             Map<String, ClientProfile> profiles = profiles(f, history);
             // The backfill is over: after replay-idle the wall clock (2030) judges every step left.
             f.advanceWallClock(f.options().replayIdle().plusSeconds(30));
             List<PaymentAlert> later = f.alerts.readValuesToList();
+            for (InvoiceRisk r : f.risks.readValuesToList()) {
+                assertThat(risks.put(r.getTenantId() + "|" + r.getClientId() + "|" + r.getInvoiceId(), r))
+                        .as("one risk per invoice").isNull();
+            }
             Map<String, ClientProfile> profilesAfter = profiles(f, history);
             List<PaymentAlert> all = new ArrayList<>(first);
             all.addAll(later);
             assertThat(all).extracting(PaymentAlert::getAlertId).as("each alert once on the topic")
                     .doesNotHaveDuplicates();
-            return new Outcome(ids(first), overdue(first), profiles, ids(all), overdue(all), profilesAfter, all);
+            return new Outcome(ids(first), overdue(first), profiles, ids(all), overdue(all), profilesAfter, all,
+                    risks);
         }
     }
 
@@ -109,6 +118,10 @@ class ReplayOrderDeterminismTest {
         assertThat(ordered.all()).extracting(PaymentAlert::getType).doesNotContain(AlertType.OVERDUE_CORRECTED)
                 .contains(AlertType.INVOICE_AT_RISK, AlertType.PAYMENT_DRIFT);
         assertThat(ordered.profiles().values()).doesNotContainNull();
+        // Risk at issue from what the client had settled by then: one per invoice, most from client history.
+        assertThat(ordered.risks()).hasSize(history.invoices.size());
+        assertThat(ordered.risks().values()).filteredOn(r -> r.getBasis() == RiskBasis.CLIENT_HISTORY)
+                .hasSizeGreaterThan(history.invoices.size() / 2);
 
         for (long seed : new long[] {1, 2, 3}) {
             List<GeneratedHistory.Event> order = history.displaced(seed, L);
@@ -120,6 +133,7 @@ class ReplayOrderDeterminismTest {
                     .isEqualTo(ordered.afterCatchUp());
             assertThat(shuffled.profilesAfter()).as("profiles after the catch-up, order %d", seed)
                     .isEqualTo(ordered.profilesAfter());
+            assertThat(shuffled.risks()).as("invoice-risk, order %d", seed).isEqualTo(ordered.risks());
         }
     }
 
