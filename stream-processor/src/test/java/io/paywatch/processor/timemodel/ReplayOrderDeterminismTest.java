@@ -103,8 +103,8 @@ class ReplayOrderDeterminismTest {
     }
 
     @Test
-    void fiftyClientsGiveTheSameAlertsAndProfilesInEventTimeOrderAndInOrdersDisplacedByLessThanTheLateness() {
-        GeneratedHistory history = GeneratedHistory.generate(20261130L, 50, 8);
+    void sixtyClientsGiveTheSameAlertsAndProfilesInEventTimeOrderAndInOrdersDisplacedByLessThanTheLateness() {
+        GeneratedHistory history = GeneratedHistory.generate(20261130L, 60, 10);
         assertThat(history.invoices).extracting(GeneratedHistory.Truth::kind).contains("on-time", "late", "partial",
                 "voided", "written-off-then-paid", "never-paid", "partial-never-completed");
         Outcome ordered = replay(history, history.events);
