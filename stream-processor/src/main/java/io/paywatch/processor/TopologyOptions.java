@@ -17,10 +17,36 @@ import java.time.Duration;
  * @param profileEmitInterval    a changed client's profile is emitted (client-profiles and the profile store) at most
  *                               once per this much wall-clock time, as of its latest change; alerts are never
  *                               delayed. It adds up to this much to a profile's latency, on top of the commit interval
+ * @param allowedLateness        how far an event may be displaced from event-time order and still give exactly the
+ *                               answers of the ordered stream (the watermark's lag behind the newest event time, or
+ *                               the wall clock when live). Overdue steps, risk at issue and the drift detector wait
+ *                               this long; a fact later than this corrects an alert already raised (OVERDUE_CORRECTED).
+ *                               Must be positive. See the README, Time model
  */
 public record TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
         Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
-        Duration profileEmitInterval) {
+        Duration profileEmitInterval, Duration allowedLateness) {
+
+    /**
+     * Default {@link #allowedLateness()}: 3 days. A bank feed or an accounting sync posts a payment one to three
+     * business days after it was made, and a payment made on a Friday can post on Monday; 3 days covers that
+     * without delaying an overdue alert by more than the default grace period does.
+     */
+    public static final Duration ALLOWED_LATENESS = Duration.ofDays(3);
+
+    public TopologyOptions {
+        if (allowedLateness == null || allowedLateness.isNegative() || allowedLateness.isZero()) {
+            throw new IllegalArgumentException("allowedLateness must be positive, was " + allowedLateness);
+        }
+    }
+
+    /** The options with the default {@link #allowedLateness()}. */
+    public TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
+            Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
+            Duration profileEmitInterval) {
+        this(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl, replayIdle, replayLag,
+                recentAlertsPerTenant, profileEmitInterval, ALLOWED_LATENESS);
+    }
 
     /** Default {@link #profileEmitInterval()}: the commit interval, so a profile is at most one commit later. */
     public static final Duration PROFILE_EMIT_INTERVAL = Duration.ofMillis(StreamsDefaults.COMMIT_INTERVAL_MS);
@@ -34,7 +60,7 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
 
     /**
      * Defaults: scan every 30 s of wall clock and every hour of stream time, 500 invoices per scan, 180-day TTL,
-     * profiles at most once per commit interval.
+     * profiles at most once per commit interval, 3 days of allowed lateness.
      */
     public static TopologyOptions defaults() {
         return new TopologyOptions(Duration.ofSeconds(30), Duration.ofHours(1), 500, Duration.ofDays(180),
@@ -44,6 +70,12 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
     /** The same options with another {@link #profileEmitInterval()}. */
     public TopologyOptions withProfileEmitInterval(Duration interval) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
-                replayIdle, replayLag, recentAlertsPerTenant, interval);
+                replayIdle, replayLag, recentAlertsPerTenant, interval, allowedLateness);
+    }
+
+    /** The same options with another {@link #allowedLateness()}. */
+    public TopologyOptions withAllowedLateness(Duration lateness) {
+        return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
+                replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, lateness);
     }
 }

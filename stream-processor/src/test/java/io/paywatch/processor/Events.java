@@ -53,6 +53,16 @@ public final class Events {
                 .setTenantId(tenant).setClientId(client).setInvoiceId(invoice).setVoidedAt(voidedAt).build());
     }
 
+    /** A void with a reason (WRITTEN_OFF is what Stripe's "marked uncollectible" maps to). */
+    public static InvoiceEvent voided(String tenant, String client, String invoice, Instant voidedAt,
+            io.paywatch.contract.VoidReason reason) {
+        return new InvoiceEvent(InvoiceVoided.newBuilder()
+                .setEventId("voided-" + reason + "-" + tenant + "-" + client + "-" + invoice + "-"
+                        + voidedAt.toEpochMilli())
+                .setTenantId(tenant).setClientId(client).setInvoiceId(invoice).setVoidedAt(voidedAt)
+                .setReason(reason).setSource(SourceSystem.DEMO).build());
+    }
+
     public static InvoiceEvent dueChanged(String tenant, String client, String invoice, Instant changedAt,
             Instant newDueAt) {
         return new InvoiceEvent(InvoiceDueDateChanged.newBuilder()

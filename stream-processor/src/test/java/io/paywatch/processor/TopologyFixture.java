@@ -47,7 +47,13 @@ public final class TopologyFixture implements AutoCloseable {
      * the payment alerts this module's payment rules raise (the responsiveness alerts are checked by their tests).
      */
     public static final Set<AlertType> CHECKED_TYPES = EnumSet.of(AlertType.INVOICE_OVERDUE,
-            AlertType.INVOICE_AT_RISK, AlertType.PAYMENT_DRIFT, AlertType.RECOVERED);
+            AlertType.INVOICE_AT_RISK, AlertType.PAYMENT_DRIFT, AlertType.RECOVERED, AlertType.OVERDUE_CORRECTED);
+
+    /** The tenant of the clock events {@link #tick} sends: its own tenant, so no test's clients see them. */
+    public static final String CLOCK_TENANT = "clock-tenant";
+
+    /** A wall clock far after every event the replay tests send: every record is history being caught up. */
+    public static final Instant REPLAY_WALL = Instant.parse("2030-01-01T00:00:00Z");
 
     /** Pinned initial wall-clock time. */
     public static final Instant WALL_START = Instant.parse("2026-06-01T08:00:00Z");
@@ -129,6 +135,28 @@ public final class TopologyFixture implements AutoCloseable {
     /** Pipes an invoice event keyed by its tenant|client, with the ingest timestamp = the wall clock. */
     public void pipe(String tenant, String client, InvoiceEvent event) {
         invoices.pipeInput(ClientKey.of(tenant, client), event);
+    }
+
+    /**
+     * Moves event time on to {@code at} without touching any test client: a void of a never-issued invoice of
+     * {@link #CLOCK_TENANT}. The watermark (newest event time minus the allowed lateness) follows.
+     */
+    public void tick(Instant at) {
+        pipe(CLOCK_TENANT, "clock", Events.voided(CLOCK_TENANT, "clock", "tick-" + at.toEpochMilli(), at));
+    }
+
+    /** Ticks to {@code at} plus the allowed lateness, so everything dated at or before {@code at} is judged. */
+    public void passLateness(Instant at) {
+        tick(at.plus(options.allowedLateness()));
+    }
+
+    /** A fixture whose wall clock ({@link #REPLAY_WALL}) is after every event: the input is history. */
+    public static TopologyFixture replay() {
+        return new TopologyFixture(TopologyOptions.defaults(), REPLAY_WALL);
+    }
+
+    public TopologyOptions options() {
+        return options;
     }
 
     public void pipeSettings(FreelancerSettings s) {

@@ -19,6 +19,7 @@ import io.paywatch.contract.ReceivablesStats;
 import io.paywatch.contract.ResponsivenessStats;
 import io.paywatch.contract.RiskBasis;
 import io.paywatch.contract.Severity;
+import io.paywatch.contract.VoidReason;
 import io.paywatch.processor.ProcessorStores;
 import io.paywatch.processor.TopologyOptions;
 import io.paywatch.processor.classification.Classifier;
@@ -59,20 +60,17 @@ import java.util.TreeSet;
  * punctuation to the {@link ResponsivenessTracker} and emits the client's profile after a change: alerts and risk
  * immediately, the profile (the client's latest state) at most once per {@code profileEmitInterval}.
  *
- * <p><b>Time.</b> Event time (from the payload) drives everything, so a replay gives the same result as the live
- * run. Deadlines (overdue steps, reply deadlines) are checked three ways, all calling the same deterministic
- * {@link #scan(long)}:
- * <ul>
- *   <li>before each record, for the record's event time, so that in a replay an invoice goes overdue before a
- *       later payment settles it, exactly as it did live;</li>
- *   <li>on STREAM_TIME punctuation, so a client that is silent in a replay is still checked as other clients'
- *       events move stream time on;</li>
- *   <li>on WALL_CLOCK_TIME punctuation, because in live operation a client who never pays sends nothing. While
- *       records are flowing with event times far behind the wall clock (a replay or backfill), the wall-clock
- *       scan stands aside: firing "now" would raise overdue alerts for invoices whose payments are still in the
- *       backlog.</li>
- * </ul>
- * Alerts carry the time their condition became true (for example local midnight of the day an invoice is more
+ * <p><b>Time.</b> Event time (from the payload) drives everything, and answers do not depend on the arrival order
+ * within the allowed lateness L ({@link TopologyOptions#allowedLateness()}). Overdue steps, the risk at issue and
+ * the drift detector's input are due-index entries at their event time T, judged only once the task's watermark W
+ * (newest event time, or the wall clock when live, minus L) has passed T, and judged as of T: a step fires iff the
+ * invoice was neither settled nor voided at an event time at or before T. Each record is applied first, then the
+ * entries W has passed are judged; the same judgement runs on STREAM_TIME and WALL_CLOCK_TIME punctuation. While
+ * the task catches up (records flowing with event times far behind the wall clock: a backfill or replay), W follows
+ * the catch-up's own event time and the wall clock stands aside, so a backfill into a running system is judged by
+ * its own time. A payment or void dated at or before steps already raised (later than L) withdraws them with one
+ * OVERDUE_CORRECTED. See the README, Time model.
+ * <p>Alerts carry the time their condition became true (for example local midnight of the day an invoice is more
  * than the grace period past due) and an id derived from the condition, so every path raises the same alert.
  */
 public final class ClientProcessor implements Processor<String, Object, String, SpecificRecord> {
@@ -86,6 +84,20 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private static final long TRACKER_SCAN_STEP_MS = 60_000;
     /** How far past a scan the next due time is looked up (see {@link #nextDue}). */
     private static final long DUE_LOOKAHEAD_MS = 86_400_000L;
+    private static final long NONE = OpenInvoiceState.NONE;
+    /*
+     * Reserved keys of due-index holding the task's watermark inputs. '~' sorts after every digit, so no range scan
+     * of due entries (which all start with 13 digits) ever meets them.
+     */
+    static final String LIVE_MAX_KEY = "~watermark-live-max";
+    static final String CATCH_UP_MAX_KEY = "~watermark-catch-up-max";
+    /*
+     * Due-index values are open-invoices keys (an overdue step), or one of these tags followed by a key: the risk at
+     * issue of an invoice (invoice key), the drift feed of a client (client key). Keys of tagged entries end with the
+     * tag too, so they never collide with an overdue entry at the same time.
+     */
+    static final String RISK_TAG = "\u0002R";
+    static final String DRIFT_TAG = "\u0002D";
 
     private final TopologyOptions options;
     private final ResponsivenessTracker tracker = new ResponsivenessTracker();
@@ -105,8 +117,17 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     /** Earliest time in the due index (in memory; MIN_VALUE forces a scan after a restart). */
     private long dueHint = Long.MIN_VALUE;
     private long lastTrackerScan = Long.MIN_VALUE;
-    private long lastRecordWallMs = Long.MIN_VALUE;
-    private long lastEventTime = Long.MIN_VALUE;
+    /** Allowed lateness in millis (see TopologyOptions#allowedLateness). */
+    private long lateness;
+    /** Newest event time of the records that were not behind the wall clock (persisted under LIVE_MAX_KEY). */
+    private long liveMax = NONE;
+    /**
+     * Newest event time of the behind records of the current catch-up (a backfill or a replay), or NONE when no
+     * catch-up runs (persisted under CATCH_UP_MAX_KEY, so a restart in the middle of a backfill stays in it).
+     */
+    private long catchUpMax = NONE;
+    /** Wall-clock time of the last behind record (in memory; set to the start time when a catch-up was restored). */
+    private long lastBehindWallMs = NONE;
     /** Whether the record being processed changed the client's {@link ClientState} (so it must be written). */
     private boolean stateChanged;
     /** Keys of recent-alert-store per tenant prefix (in memory, loaded lazily; see trimRecentAlerts). */
@@ -122,6 +143,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // A revived task re-runs init on the same instance after its stores were restored: start from the stores.
         dueHint = Long.MIN_VALUE;
         recentAlertKeys.clear();
+        lateness = options.allowedLateness().toMillis();
         this.metrics = ProcessorMetrics.from(context.appConfigs());
         seenEvents = context.getStateStore(ProcessorStores.SEEN_EVENTS);
         openInvoices = context.getStateStore(ProcessorStores.OPEN_INVOICES);
@@ -138,9 +160,17 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 pendingProfiles.put(pending.key, pending.value); // left by the previous owner of this task
             }
         }
+        liveMax = readMark(LIVE_MAX_KEY);
+        catchUpMax = readMark(CATCH_UP_MAX_KEY);
+        // A catch-up that was running when the task stopped: the backlog is presumably still there, so the wall
+        // clock must not judge its deadlines before it had replayIdle to resume.
+        lastBehindWallMs = catchUpMax == NONE ? NONE : context.currentSystemTimeMs();
         tracker.init(context);
         context.schedule(options.wallClockScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::wallClockScan);
-        context.schedule(options.streamTimeScanInterval(), PunctuationType.STREAM_TIME, this::scan);
+        context.schedule(options.streamTimeScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
+            scanTracker(streamTime);
+            judge(watermark(context.currentSystemTimeMs()), NONE);
+        });
         context.schedule(options.profileEmitInterval(), PunctuationType.WALL_CLOCK_TIME,
                 wallNow -> emitPendingProfiles());
     }
@@ -156,18 +186,25 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             requireInvoiceCurrency(record.key(), payment);
         }
         long eventTime = EventTimeExtractor.eventTime(record.value()).toEpochMilli();
-        lastRecordWallMs = context.currentSystemTimeMs();
-        lastEventTime = Math.max(lastEventTime, eventTime);
-        catchUp(eventTime);
+        long wallNow = context.currentSystemTimeMs();
+        observe(eventTime, wallNow);
+        if (eventTime - lastTrackerScan >= TRACKER_SCAN_STEP_MS) {
+            scanTracker(eventTime);
+        }
 
         if (seenEvents.fetch(id.eventId(), eventTime) != null) {
             return; // a duplicate (same eventId, so the same payload and event time) changes nothing
         }
         seenEvents.put(id.eventId(), eventTime, eventTime);
+        apply(record.key(), id, record.value(), eventTime);
+        // The record's own effects first, then the deadlines the watermark has passed: a payment is never judged
+        // after a deadline it resolves (issue 10, item 5), and a settlement that arrives before the watermark passes
+        // an earlier step lets that step be judged as of its own time (it fires as history, with settledDate).
+        judge(watermark(wallNow), NONE);
+    }
 
-        String clientKey = record.key();
+    private void apply(String clientKey, InputValidator.Identity id, Object value, long eventTime) {
         FreelancerSettings settings = settings(id.tenantId());
-        Object value = record.value();
         if (value instanceof MessageEvent message) {
             List<PaymentAlert> alerts = tracker.onMessage(clientKey, message, settings,
                     hasOverdueInvoice(clientKey, eventTime, settings));
@@ -182,9 +219,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         } else if (value instanceof PaymentReceived e) {
             onPayment(clientKey, state, e, settings);
         } else if (value instanceof InvoiceVoided e) {
-            onVoided(clientKey, e);
+            onVoided(clientKey, state, e, settings);
         } else if (value instanceof InvoiceDueDateChanged e) {
-            onDueDateChanged(clientKey, e, settings);
+            onDueDateChanged(clientKey, state, e, settings);
         }
         if (stateChanged) {
             // Only a settlement or a new client name changes it; a ~3 KB write (and changelog record) per invoice
@@ -196,48 +233,73 @@ public final class ClientProcessor implements Processor<String, Object, String, 
 
     // ---------------------------------------------------------------- invoice lifecycle
 
+    /*
+     * Terminal states and reopening (issue 11, item 2). A settlement is final. A void (VoidReason VOIDED, DELETED or
+     * UNKNOWN) is final: a payment that arrives for a voided invoice is ignored. A write-off (WRITTEN_OFF, what
+     * Stripe's "marked uncollectible" maps to) is not: real billing systems let an uncollectible invoice be paid
+     * later, so a written-off invoice is kept and a payment that covers it settles it, dated by that payment
+     * (days to pay and days late from its own issue and due dates). A write-off ends overdue alerts from its date on.
+     */
+
     private void onIssued(String clientKey, ClientState state, InvoiceIssued e, FreelancerSettings settings) {
         if (e.getClientName() != null && !e.getClientName().equals(state.clientName)) {
             stateChanged = true;
             state.clientName = e.getClientName();
         }
         String key = invoiceKey(clientKey, e.getInvoiceId());
-        OpenInvoiceState invoice = openInvoices.get(key);
         if (state.recentlySettled(e.getInvoiceId())) {
             return; // issued again after it was settled (a re-sync): the settlement stands
         }
-        if (invoice != null && invoice.status == OpenInvoiceState.Status.VOIDED_BEFORE_ISSUE) {
-            openInvoices.delete(key); // the void arrived first; the invoice never counts
+        OpenInvoiceState invoice = openInvoices.get(key);
+        if (invoice != null && invoice.status == OpenInvoiceState.Status.OPEN) {
+            // Issued again while open (a re-sync or an edit): the new terms apply, the risk at issue stands.
+            invoice.issuedAt = e.getIssuedAt().toEpochMilli();
+            invoice.dueAt = e.getDueAt().toEpochMilli();
+            invoice.amountMinor = e.getAmount().getAmountMinor();
+            invoice.currency = e.getAmount().getCurrency();
+            if (invoice.paidMinor >= invoice.amountMinor) {
+                settle(clientKey, state, key, invoice, settings);
+                return;
+            }
+            reindex(key, invoice, settings);
+            openInvoices.put(key, invoice);
             return;
         }
-        boolean reissue = invoice != null && invoice.status == OpenInvoiceState.Status.OPEN;
-        if (invoice == null) {
-            invoice = new OpenInvoiceState();
+        if (invoice != null && invoice.status != OpenInvoiceState.Status.HELD) {
+            return; // already settled, voided or written off: a re-sync changes nothing
         }
-        if (invoice.status == OpenInvoiceState.Status.HOLDING_PAYMENTS && invoice.paidCurrency != null
-                && !invoice.paidCurrency.equals(e.getAmount().getCurrency())) {
+        if (invoice == null) {
+            invoice = held(e.getTenantId(), e.getClientId(), e.getInvoiceId());
+        }
+        if (invoice.paidCurrency != null && !invoice.paidCurrency.equals(e.getAmount().getCurrency())) {
             LOG.warn("Payments held for invoice {} are in {}, the invoice in {}: held payments ignored",
                     e.getInvoiceId(), invoice.paidCurrency, e.getAmount().getCurrency());
             invoice.paidMinor = 0;
+            invoice.lastPaidAt = NONE;
         }
-        invoice.status = OpenInvoiceState.Status.OPEN;
-        invoice.tenantId = e.getTenantId();
-        invoice.clientId = e.getClientId();
-        invoice.invoiceId = e.getInvoiceId();
         invoice.issuedAt = e.getIssuedAt().toEpochMilli();
-        invoice.dueAt = e.getDueAt().toEpochMilli();
+        // A due-date change that arrived before the invoice is the newer due date.
+        invoice.dueAt = invoice.heldDueAt != NONE ? invoice.heldDueAt : e.getDueAt().toEpochMilli();
+        invoice.heldDueAt = NONE;
+        invoice.heldDueChangedAt = NONE;
         invoice.amountMinor = e.getAmount().getAmountMinor();
         invoice.currency = e.getAmount().getCurrency();
-        if (!reissue) {
-            assessAtIssue(clientKey, state, invoice, settings, e.getClientName());
+        invoice.status = OpenInvoiceState.Status.OPEN;
+        if (invoice.voidedAt != NONE) {
+            invoice.status = isWriteOff(invoice.voidReason) ? OpenInvoiceState.Status.WRITTEN_OFF
+                    : OpenInvoiceState.Status.VOIDED_PENDING;
         }
-        if (invoice.paidMinor >= invoice.amountMinor) {
-            // Paid before we saw it (out-of-order delivery): settled by the payment that completed it.
-            settle(clientKey, state, invoice, invoice.lastPaidAt, settings);
+        // The risk at issue waits until the watermark passes the issue time: by then every settlement dated before
+        // it has arrived, whatever the arrival order (issue 10, item 4).
+        invoice.riskPending = true;
+        indexTagged(dueKeyPrefix(invoice.issuedAt) + key + RISK_TAG, RISK_TAG + key, invoice.issuedAt);
+        if (invoice.status != OpenInvoiceState.Status.VOIDED_PENDING && coversAmount(invoice)) {
+            // Paid before we saw it (out-of-order delivery): settled by the payments held for it.
+            settle(clientKey, state, key, invoice, settings);
             return;
         }
         reindex(key, invoice, settings);
-        openInvoices.put(key, invoice);
+        storeOrDrop(key, invoice);
     }
 
     private void onPayment(String clientKey, ClientState state, PaymentReceived e, FreelancerSettings settings) {
@@ -247,24 +309,21 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             return;
         }
         OpenInvoiceState invoice = openInvoices.get(key);
-        if (invoice != null && invoice.status == OpenInvoiceState.Status.VOIDED_BEFORE_ISSUE) {
-            return;
+        if (invoice != null && (invoice.status == OpenInvoiceState.Status.SETTLED_PENDING
+                || invoice.status == OpenInvoiceState.Status.VOIDED_PENDING)) {
+            return; // an overpayment of a settled invoice, or a payment of a voided one: never reopens it
         }
         String currency = e.getAmount().getCurrency();
         if (invoice == null) {
-            invoice = new OpenInvoiceState();
-            invoice.status = OpenInvoiceState.Status.HOLDING_PAYMENTS;
-            invoice.tenantId = e.getTenantId();
-            invoice.clientId = e.getClientId();
-            invoice.invoiceId = e.getInvoiceId();
+            invoice = held(e.getTenantId(), e.getClientId(), e.getInvoiceId());
+        }
+        if (invoice.status == OpenInvoiceState.Status.HELD) {
             invoice.paidCurrency = currency;
         }
-        long paidAt = e.getPaidAt().toEpochMilli();
         invoice.paidMinor = Math.addExact(invoice.paidMinor, e.getAmount().getAmountMinor());
-        invoice.paidCurrency = currency;
-        invoice.lastPaidAt = Math.max(invoice.lastPaidAt, paidAt);
-        if (invoice.status == OpenInvoiceState.Status.OPEN && invoice.paidMinor >= invoice.amountMinor) {
-            settle(clientKey, state, invoice, paidAt, settings);
+        invoice.lastPaidAt = Math.max(invoice.lastPaidAt, e.getPaidAt().toEpochMilli());
+        if (invoice.status != OpenInvoiceState.Status.HELD && coversAmount(invoice)) {
+            settle(clientKey, state, key, invoice, settings); // OPEN, or WRITTEN_OFF reopened by this payment
             return;
         }
         openInvoices.put(key, invoice);
@@ -273,37 +332,80 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     /** A payment must be in its invoice's currency (or in the currency of payments already held for it). */
     private void requireInvoiceCurrency(String clientKey, PaymentReceived e) {
         OpenInvoiceState invoice = openInvoices.get(invoiceKey(clientKey, e.getInvoiceId()));
-        if (invoice == null || invoice.status == OpenInvoiceState.Status.VOIDED_BEFORE_ISSUE) {
+        if (invoice == null) {
             return;
         }
-        String expected = invoice.status == OpenInvoiceState.Status.OPEN ? invoice.currency : invoice.paidCurrency;
+        String expected = invoice.status == OpenInvoiceState.Status.HELD ? invoice.paidCurrency : invoice.currency;
         if (expected != null && !expected.equals(e.getAmount().getCurrency())) {
             throw new ContractViolation("amount.currency " + e.getAmount().getCurrency() + " differs from invoice "
                     + e.getInvoiceId() + " currency " + expected);
         }
     }
 
-    private void onVoided(String clientKey, InvoiceVoided e) {
+    private void onVoided(String clientKey, ClientState state, InvoiceVoided e, FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
+        if (state.recentlySettled(e.getInvoiceId())) {
+            return; // a settlement is final
+        }
         OpenInvoiceState invoice = openInvoices.get(key);
-        if (invoice != null && invoice.status == OpenInvoiceState.Status.OPEN) {
-            removeFromIndex(invoice);
-            openInvoices.delete(key);
+        String reason = e.getReason() == null ? "UNKNOWN" : e.getReason().name();
+        long voidedAt = e.getVoidedAt().toEpochMilli();
+        if (invoice == null || invoice.status == OpenInvoiceState.Status.HELD) {
+            // Before the invoice: held, so the invoice arrives voided or written off (a void beats a write-off).
+            if (invoice == null) {
+                invoice = held(e.getTenantId(), e.getClientId(), e.getInvoiceId());
+            }
+            if (invoice.voidReason == null || isWriteOff(invoice.voidReason)) {
+                invoice.voidReason = reason;
+            }
+            invoice.voidedAt = invoice.voidedAt == NONE ? voidedAt : Math.min(invoice.voidedAt, voidedAt);
+            openInvoices.put(key, invoice);
             return;
         }
-        // Void before the invoice (or with only payments held): remember it so the invoice never opens.
-        OpenInvoiceState marker = new OpenInvoiceState();
-        marker.status = OpenInvoiceState.Status.VOIDED_BEFORE_ISSUE;
-        marker.tenantId = e.getTenantId();
-        marker.clientId = e.getClientId();
-        marker.invoiceId = e.getInvoiceId();
-        openInvoices.put(key, marker);
+        if (invoice.status == OpenInvoiceState.Status.OPEN) {
+            invoice.voidedAt = voidedAt;
+            invoice.voidReason = reason;
+            invoice.status = isWriteOff(reason) ? OpenInvoiceState.Status.WRITTEN_OFF
+                    : OpenInvoiceState.Status.VOIDED_PENDING;
+        } else if (invoice.status == OpenInvoiceState.Status.WRITTEN_OFF && !isWriteOff(reason)) {
+            invoice.voidedAt = Math.min(invoice.voidedAt, voidedAt); // written off, then voided: never reopens
+            invoice.voidReason = reason;
+            invoice.status = OpenInvoiceState.Status.VOIDED_PENDING;
+        } else if (invoice.status == OpenInvoiceState.Status.SETTLED_PENDING && isWriteOff(reason)
+                && (invoice.voidedAt == NONE || voidedAt < invoice.voidedAt)) {
+            // Written off, then paid, arriving in the other order: the settlement stands, and no overdue step from
+            // the write-off on fires (as when the write-off arrives first).
+            invoice.voidedAt = voidedAt;
+            invoice.voidReason = reason;
+        } else {
+            return; // already settled or voided
+        }
+        correctFiredSteps(clientKey, invoice, settings);
+        reindex(key, invoice, settings);
+        storeOrDrop(key, invoice);
     }
 
-    private void onDueDateChanged(String clientKey, InvoiceDueDateChanged e, FreelancerSettings settings) {
+    private void onDueDateChanged(String clientKey, ClientState state, InvoiceDueDateChanged e,
+            FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
+        if (state.recentlySettled(e.getInvoiceId())) {
+            return;
+        }
         OpenInvoiceState invoice = openInvoices.get(key);
-        if (invoice == null || invoice.status != OpenInvoiceState.Status.OPEN) {
+        long changedAt = e.getChangedAt().toEpochMilli();
+        if (invoice == null || invoice.status == OpenInvoiceState.Status.HELD) {
+            // Before the invoice: held, the latest change (by its event time) wins when the invoice arrives.
+            if (invoice == null) {
+                invoice = held(e.getTenantId(), e.getClientId(), e.getInvoiceId());
+            }
+            if (changedAt >= invoice.heldDueChangedAt) {
+                invoice.heldDueAt = e.getNewDueAt().toEpochMilli();
+                invoice.heldDueChangedAt = changedAt;
+            }
+            openInvoices.put(key, invoice);
+            return;
+        }
+        if (invoice.status != OpenInvoiceState.Status.OPEN) {
             LOG.debug("Due date change for invoice {} that is not open ignored", e.getInvoiceId());
             return;
         }
@@ -313,23 +415,89 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         openInvoices.put(key, invoice);
     }
 
-    private void settle(String clientKey, ClientState state, OpenInvoiceState invoice, long settledAt,
+    private static OpenInvoiceState held(String tenantId, String clientId, String invoiceId) {
+        OpenInvoiceState invoice = new OpenInvoiceState();
+        invoice.status = OpenInvoiceState.Status.HELD;
+        invoice.tenantId = tenantId;
+        invoice.clientId = clientId;
+        invoice.invoiceId = invoiceId;
+        return invoice;
+    }
+
+    private static boolean isWriteOff(String reason) {
+        return VoidReason.WRITTEN_OFF.name().equals(reason);
+    }
+
+    private static boolean coversAmount(OpenInvoiceState invoice) {
+        return invoice.paidMinor >= invoice.amountMinor && invoice.lastPaidAt != NONE;
+    }
+
+    /**
+     * Settles an invoice whose payments cover its amount. It is settled at its latest payment (the payment that
+     * completed it in event time, whatever the arrival order). Its statistics count at once; the drift detector
+     * gets it when the watermark passes its date, in date order. Overdue steps dated before the settlement that are
+     * not judged yet keep the invoice (SETTLED_PENDING) until they are; steps already raised at or after the
+     * settlement date are withdrawn (OVERDUE_CORRECTED).
+     */
+    private void settle(String clientKey, ClientState state, String key, OpenInvoiceState invoice,
             FreelancerSettings settings) {
+        long settledAt = invoice.lastPaidAt;
         ZoneId zone = CalendarDays.zone(settings.getTimezone());
         // A prepayment before the invoice date counts as paid on the day: DTP is never negative.
         int daysToPay = Math.max(0, CalendarDays.between(invoice.issuedAt, settledAt, zone));
         int daysLate = Math.max(0, CalendarDays.between(invoice.dueAt, settledAt, zone));
         int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
+        SettledRecord record = new SettledRecord(invoice.invoiceId, invoice.issuedAt, invoice.dueAt, settledAt,
+                daysToPay, daysLate, terms, invoice.amountMinor, invoice.currency);
         stateChanged = true;
-        state.addSettled(new SettledRecord(invoice.invoiceId, invoice.issuedAt, invoice.dueAt, settledAt, daysToPay,
-                daysLate, terms, invoice.amountMinor, invoice.currency));
-        removeFromIndex(invoice);
-        openInvoices.delete(invoiceKey(clientKey, invoice.invoiceId));
+        state.addSettled(record);
+        state.addDriftPending(record);
+        indexTagged(dueKeyPrefix(settledAt) + clientKey + DRIFT_TAG, DRIFT_TAG + clientKey, settledAt);
+        invoice.settledAt = settledAt;
+        invoice.status = OpenInvoiceState.Status.SETTLED_PENDING;
+        correctFiredSteps(clientKey, invoice, settings);
+        reindex(key, invoice, settings);
+        storeOrDrop(key, invoice);
+    }
 
-        DriftDetector.Transition transition = DriftDetector.update(state, daysToPay, settings.getPaymentNormDays(),
-                settings.getDriftToleranceDays());
-        if (transition != DriftDetector.Transition.NONE && settings.getAlertOptIns().getPaymentDrift()) {
-            raise(driftAlert(clientKey, state, transition, settledAt, invoice, settings));
+    /** Keeps the entry while it still matters (see {@link OpenInvoiceState}), and deletes it otherwise. */
+    private void storeOrDrop(String key, OpenInvoiceState invoice) {
+        boolean keep = invoice.status == OpenInvoiceState.Status.OPEN
+                || invoice.status == OpenInvoiceState.Status.HELD
+                || invoice.status == OpenInvoiceState.Status.WRITTEN_OFF
+                || invoice.dueIndexKey != null || invoice.riskPending;
+        if (keep) {
+            openInvoices.put(key, invoice);
+        } else {
+            openInvoices.delete(key);
+        }
+    }
+
+    /**
+     * A settlement or void dated at or before overdue steps already raised proves them wrong (a fact later than the
+     * allowed lateness, such as a bank feed days late): one OVERDUE_CORRECTED, for the lowest such step, withdraws
+     * them all (its facts list every withdrawn alert id), so the freelancer gets one message per wrong invoice.
+     */
+    private void correctFiredSteps(String clientKey, OpenInvoiceState invoice, FreelancerSettings settings) {
+        long terminal = invoice.terminalAt();
+        if (invoice.overdueSteps == 0 || terminal == NONE || !settings.getAlertOptIns().getInvoiceOverdue()) {
+            return;
+        }
+        ZoneId zone = CalendarDays.zone(settings.getTimezone());
+        int grace = settings.getOverdueGraceDays();
+        ClientKey ck = ClientKey.parse(clientKey);
+        int first = -1;
+        List<String> withdrawn = new ArrayList<>();
+        for (int step = OverdueSchedule.nextStep(0, grace); step > 0 && step <= invoice.overdueSteps;
+                step = OverdueSchedule.nextStep(step, grace)) {
+            if (OverdueSchedule.firesAt(invoice.dueAt, step, grace, zone) >= terminal) {
+                first = first < 0 ? step : first;
+                withdrawn.add(AlertIds.of(ck.tenantId(), ck.clientId(), "INVOICE_OVERDUE", invoice.invoiceId,
+                        invoice.dueAt, step));
+            }
+        }
+        if (first > 0) {
+            raise(correctedAlert(clientKey, invoice, first, withdrawn, grace, zone));
         }
     }
 
@@ -385,51 +553,105 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         return issuedAt + Math.round(expectedDays * 86_400_000d);
     }
 
-    // ---------------------------------------------------------------- deadlines
+    // ---------------------------------------------------------------- deadlines and the watermark
+
+    /*
+     * The time model (README, Time model). Overdue steps, the risk at issue and the drift detector's input are all
+     * entries of due-index keyed by their event time T; an entry is judged only once the watermark W has passed T,
+     * and judged "as of T": an overdue step fires iff the invoice was neither settled nor voided at an event time at
+     * or before T. W lags the newest event time by the allowed lateness L, so any event displaced from event-time
+     * order by less than L has arrived before W passes it, and the answers are a pure function of event times.
+     *
+     * Which newest event time: while the task catches up (behind records flowing: a backfill or a replay), the
+     * newest event time of this catch-up's records. Otherwise the wall clock (or a post-dated live event), because a
+     * silent client sends nothing. A backfill imported into a running system thus judges its history by its own
+     * time, not by the wall clock it arrives at; deadlines of live invoices wait until the catch-up ends.
+     */
+
+    /** Records the event time of an arriving record in the watermark inputs (and persists what changed). */
+    private void observe(long eventTime, long wallNow) {
+        if (eventTime < wallNow - options.replayLag().toMillis()) {
+            lastBehindWallMs = wallNow;
+            if (eventTime > catchUpMax) {
+                catchUpMax = eventTime;
+                dueIndex.put(CATCH_UP_MAX_KEY, Long.toString(eventTime));
+            }
+        } else if (eventTime > liveMax) {
+            liveMax = eventTime;
+            dueIndex.put(LIVE_MAX_KEY, Long.toString(eventTime));
+        }
+    }
+
+    /** Whether behind records flowed within the last replayIdle: a backfill or replay is being caught up. */
+    private boolean catchingUp(long wallNow) {
+        return catchUpMax != NONE && lastBehindWallMs != NONE
+                && wallNow - lastBehindWallMs < options.replayIdle().toMillis();
+    }
+
+    /** The watermark at {@code wallNow}; ends a catch-up whose records stopped flowing. NONE when nothing is known. */
+    private long watermark(long wallNow) {
+        if (catchingUp(wallNow)) {
+            return catchUpMax - lateness;
+        }
+        if (catchUpMax != NONE) {
+            catchUpMax = NONE;
+            dueIndex.delete(CATCH_UP_MAX_KEY);
+        }
+        return Math.max(wallNow, liveMax) - lateness;
+    }
+
+    private long readMark(String key) {
+        String value = dueIndex.get(key);
+        return value == null ? NONE : Long.parseLong(value);
+    }
 
     private void wallClockScan(long wallNow) {
-        boolean recordsFlowing = lastRecordWallMs != Long.MIN_VALUE
-                && wallNow - lastRecordWallMs < options.replayIdle().toMillis();
-        boolean behind = lastEventTime < wallNow - options.replayLag().toMillis();
-        if (recordsFlowing && behind) {
-            return; // replaying history: event time drives the scans (see the class comment)
+        if (catchingUp(wallNow)) {
+            return; // catching up: the catch-up's own event time drives the deadlines (see above)
         }
-        scan(wallNow);
+        judge(watermark(wallNow), wallNow);
+        scanTracker(wallNow);
     }
 
-    private void catchUp(long eventTime) {
-        if (eventTime >= dueHint || eventTime - lastTrackerScan >= TRACKER_SCAN_STEP_MS) {
-            scan(eventTime);
+    /** Reply deadlines of the responsiveness tracker, as of {@code now} (unchanged by the watermark). */
+    private void scanTracker(long now) {
+        if (now <= lastTrackerScan) {
+            return;
         }
-    }
-
-    /** The deterministic deadline scan, as of {@code now}: overdue steps from the due index, then reply deadlines. */
-    void scan(long now) {
+        lastTrackerScan = now;
         TreeSet<String> touched = new TreeSet<>();
-        if (now >= dueHint) {
-            scanDueIndex(now, touched);
-        }
-        if (now > lastTrackerScan) {
-            lastTrackerScan = now;
-            List<PaymentAlert> alerts = tracker.onTime(now, this::settings,
-                    clientKey -> hasOverdueInvoice(clientKey, now, settings(ClientKey.parse(clientKey).tenantId())));
-            for (PaymentAlert alert : alerts) {
-                raise(alert);
-                touched.add(ClientKey.of(alert.getTenantId(), alert.getClientId()));
-            }
+        List<PaymentAlert> alerts = tracker.onTime(now, this::settings,
+                clientKey -> hasOverdueInvoice(clientKey, now, settings(ClientKey.parse(clientKey).tenantId())));
+        for (PaymentAlert alert : alerts) {
+            raise(alert);
+            touched.add(ClientKey.of(alert.getTenantId(), alert.getClientId()));
         }
         for (String clientKey : touched) {
             profileChanged(clientKey, now);
         }
     }
 
-    private void scanDueIndex(long now, TreeSet<String> touched) {
+    /**
+     * Judges every due-index entry at or before the watermark {@code w} (at most maxDuePerScan per call). A changed
+     * client's profile is as of the latest thing judged for it (a function of event times only), or as of
+     * {@code wallAsOf} when the wall clock judges (live: the profile is as of now, as before).
+     */
+    private void judge(long w, long wallAsOf) {
+        if (w == NONE || w < dueHint) {
+            return;
+        }
+        Map<String, Long> touched = new TreeMap<>();
+        scanDueIndex(w, touched);
+        touched.forEach((clientKey, at) -> profileChanged(clientKey, wallAsOf == NONE ? at : Math.max(at, wallAsOf)));
+    }
+
+    private void scanDueIndex(long w, Map<String, Long> touched) {
         List<KeyValue<String, String>> due = new ArrayList<>();
         boolean more;
         // dueHint is a lower bound of every key in the index, so the range starts there rather than at the first
         // key: RocksDB would otherwise step over the tombstones of every entry already handled, on every scan.
         String from = dueHint == Long.MIN_VALUE ? null : dueKeyPrefix(dueHint);
-        try (KeyValueIterator<String, String> it = dueIndex.range(from, dueKeyPrefix(now) + "\uFFFF")) {
+        try (KeyValueIterator<String, String> it = dueIndex.range(from, dueKeyPrefix(w) + "\uFFFF")) {
             while (it.hasNext() && due.size() < options.maxDuePerScan()) {
                 due.add(it.next());
             }
@@ -437,34 +659,80 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         }
         for (KeyValue<String, String> entry : due) {
             dueIndex.delete(entry.key);
-            OpenInvoiceState invoice = openInvoices.get(entry.value);
-            if (invoice == null || invoice.status != OpenInvoiceState.Status.OPEN
-                    || !entry.key.equals(invoice.dueIndexKey)) {
-                continue; // stale entry
+            if (entry.value.startsWith(RISK_TAG)) {
+                judgeRisk(entry.value.substring(RISK_TAG.length()));
+            } else if (entry.value.startsWith(DRIFT_TAG)) {
+                feedDrift(entry.value.substring(DRIFT_TAG.length()), w, touched);
+            } else {
+                judgeOverdue(entry.key, entry.value, w, touched);
             }
-            invoice.dueIndexKey = null;
-            String clientKey = ClientKey.of(invoice.tenantId, invoice.clientId);
-            FreelancerSettings settings = settings(invoice.tenantId);
-            ZoneId zone = CalendarDays.zone(settings.getTimezone());
-            int grace = settings.getOverdueGraceDays();
-            for (int step = OverdueSchedule.nextStep(invoice.overdueSteps, grace);
-                    step > 0 && OverdueSchedule.firesAt(invoice.dueAt, step, grace, zone) <= now;
-                    step = OverdueSchedule.nextStep(invoice.overdueSteps, grace)) {
-                if (settings.getAlertOptIns().getInvoiceOverdue()) {
-                    raise(overdueAlert(clientKey, invoice, step, grace, settings.getPaymentNormDays(), zone));
-                }
-                invoice.overdueSteps = step;
-            }
-            reindex(entry.value, invoice, settings);
-            openInvoices.put(entry.value, invoice);
-            touched.add(clientKey);
         }
         if (more) {
             // Work left, all at or after the last key handled: the next record or tick continues from there.
             dueHint = Long.parseLong(due.get(due.size() - 1).key.substring(0, 13));
         } else {
-            dueHint = nextDue(now);
+            dueHint = nextDue(w);
         }
+    }
+
+    /** Fires the overdue steps of one invoice at or before {@code w} that it was still open at (as of each step). */
+    private void judgeOverdue(String indexKey, String invoiceKey, long w, Map<String, Long> touched) {
+        OpenInvoiceState invoice = openInvoices.get(invoiceKey);
+        if (invoice == null || invoice.status == OpenInvoiceState.Status.HELD
+                || !indexKey.equals(invoice.dueIndexKey)) {
+            return; // stale entry
+        }
+        invoice.dueIndexKey = null;
+        String clientKey = ClientKey.of(invoice.tenantId, invoice.clientId);
+        FreelancerSettings settings = settings(invoice.tenantId);
+        ZoneId zone = CalendarDays.zone(settings.getTimezone());
+        int grace = settings.getOverdueGraceDays();
+        long terminal = invoice.terminalAt();
+        for (int step = OverdueSchedule.nextStep(invoice.overdueSteps, grace); step > 0;
+                step = OverdueSchedule.nextStep(invoice.overdueSteps, grace)) {
+            long at = OverdueSchedule.firesAt(invoice.dueAt, step, grace, zone);
+            if (at > w || (terminal != NONE && at >= terminal)) {
+                break;
+            }
+            if (settings.getAlertOptIns().getInvoiceOverdue()) {
+                raise(overdueAlert(clientKey, invoice, step, grace, settings.getPaymentNormDays(), zone));
+            }
+            invoice.overdueSteps = step;
+            touched.merge(clientKey, at, Math::max);
+        }
+        reindex(invoiceKey, invoice, settings);
+        storeOrDrop(invoiceKey, invoice);
+    }
+
+    /** Emits the InvoiceRisk (and INVOICE_AT_RISK) of an invoice whose issue time the watermark has passed. */
+    private void judgeRisk(String invoiceKey) {
+        OpenInvoiceState invoice = openInvoices.get(invoiceKey);
+        if (invoice == null || !invoice.riskPending) {
+            return;
+        }
+        invoice.riskPending = false;
+        String clientKey = ClientKey.of(invoice.tenantId, invoice.clientId);
+        assessAtIssue(clientKey, clientState(clientKey), invoice, settings(invoice.tenantId), null);
+        storeOrDrop(invoiceKey, invoice);
+    }
+
+    /** Feeds the drift detector the client's settlements at or before {@code w}, in settlement-time order. */
+    private void feedDrift(String clientKey, long w, Map<String, Long> touched) {
+        ClientState state = clientStates.get(clientKey);
+        if (state == null || state.driftPending.isEmpty() || state.driftPending.get(0).settledAt() > w) {
+            return;
+        }
+        FreelancerSettings settings = settings(ClientKey.parse(clientKey).tenantId());
+        while (!state.driftPending.isEmpty() && state.driftPending.get(0).settledAt() <= w) {
+            SettledRecord record = state.driftPending.remove(0);
+            DriftDetector.Transition transition = DriftDetector.update(state, record.daysToPay(),
+                    settings.getPaymentNormDays(), settings.getDriftToleranceDays());
+            if (transition != DriftDetector.Transition.NONE && settings.getAlertOptIns().getPaymentDrift()) {
+                raise(driftAlert(clientKey, state, transition, record, settings));
+            }
+            touched.merge(clientKey, record.settledAt(), Math::max);
+        }
+        clientStates.put(clientKey, state);
     }
 
     /**
@@ -480,17 +748,34 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         }
     }
 
+    /**
+     * Indexes the invoice's next overdue step, if it has one that can still fire: an open invoice's, or a settled
+     * or voided one's step dated before its settlement or void (judged as of its own time when W passes it).
+     */
     private void reindex(String invoiceKey, OpenInvoiceState invoice, FreelancerSettings settings) {
         removeFromIndex(invoice);
+        if (invoice.status == OpenInvoiceState.Status.HELD) {
+            return;
+        }
         int grace = settings.getOverdueGraceDays();
         int step = OverdueSchedule.nextStep(invoice.overdueSteps, grace);
         if (step < 0) {
             return;
         }
         long at = OverdueSchedule.firesAt(invoice.dueAt, step, grace, CalendarDays.zone(settings.getTimezone()));
+        long terminal = invoice.terminalAt();
+        if (terminal != NONE && at >= terminal) {
+            return;
+        }
         String key = dueKeyPrefix(at) + invoiceKey;
         dueIndex.put(key, invoiceKey);
         invoice.dueIndexKey = key;
+        dueHint = Math.min(dueHint, at);
+    }
+
+    /** Adds a risk or drift entry to the due index (its key says when, its value what). */
+    private void indexTagged(String key, String value, long at) {
+        dueIndex.put(key, value);
         dueHint = Math.min(dueHint, at);
     }
 
@@ -528,6 +813,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         ClientKey ck = ClientKey.parse(clientKey);
         long occurredAt = OverdueSchedule.firesAt(invoice.dueAt, step, grace, zone);
         int daysPastDue = OverdueSchedule.daysPastDue(step, grace);
+        long terminal = invoice.terminalAt();
         Money outstanding = new Money(invoice.outstandingMinor(), invoice.currency);
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put(AlertFacts.DAYS_PAST_DUE, Integer.toString(daysPastDue));
@@ -540,17 +826,63 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         facts.put(ExtraFacts.AMOUNT_MINOR, Long.toString(invoice.amountMinor));
         facts.put(ExtraFacts.OUTSTANDING_MINOR, Long.toString(invoice.outstandingMinor()));
         facts.put(ExtraFacts.CURRENCY, invoice.currency);
+        String summary = "Invoice " + invoice.invoiceId + " is " + daysPastDue + " days past due with "
+                + formatMoney(outstanding) + " outstanding";
+        List<Money> amounts = List.of(outstanding);
+        if (terminal != NONE) {
+            // Already settled or voided when judged (a backfill, or a payment that arrived before the watermark
+            // passed this step): history, not news. The alert-service does not email it.
+            facts.put(AlertFacts.SETTLED_DATE, ExtraFacts.localDate(terminal, zone));
+            summary = "Invoice " + invoice.invoiceId + " was " + daysPastDue + " days past due on "
+                    + ExtraFacts.localDate(occurredAt, zone) + "; it was " + terminalVerb(invoice) + " on "
+                    + ExtraFacts.localDate(terminal, zone);
+            amounts = List.of(new Money(invoice.amountMinor, invoice.currency));
+        }
         Severity severity = daysPastDue >= 60 ? Severity.CRITICAL : Severity.WARNING;
         String name = clientState(clientKey).clientName;
         return alert(clientKey, AlertType.INVOICE_OVERDUE, severity, occurredAt,
                 AlertIds.of(ck.tenantId(), ck.clientId(), "INVOICE_OVERDUE", invoice.invoiceId, invoice.dueAt, step),
-                List.of(invoice.invoiceId), List.of(outstanding), facts,
-                "Invoice " + invoice.invoiceId + " is " + daysPastDue + " days past due with "
-                        + formatMoney(outstanding) + " outstanding", name);
+                List.of(invoice.invoiceId), amounts, facts, summary, name);
+    }
+
+    /**
+     * OVERDUE_CORRECTED: the INVOICE_OVERDUE alerts {@code withdrawn} (from step {@code step} on) were wrong, because
+     * the invoice was settled or voided at or before their time; the fact arrived later than the allowed lateness.
+     * Id: hash(tenant, client, OVERDUE_CORRECTED, invoice, dueAt, step), so a replay raises the same one. Occurred at
+     * the time of the first withdrawn alert, so it sorts beside it.
+     */
+    private PaymentAlert correctedAlert(String clientKey, OpenInvoiceState invoice, int step, List<String> withdrawn,
+            int grace, ZoneId zone) {
+        ClientKey ck = ClientKey.parse(clientKey);
+        long stepAt = OverdueSchedule.firesAt(invoice.dueAt, step, grace, zone);
+        int daysPastDue = OverdueSchedule.daysPastDue(step, grace);
+        long terminal = invoice.terminalAt();
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put(AlertFacts.DUE_DATE, ExtraFacts.localDate(invoice.dueAt, zone));
+        facts.put(AlertFacts.SETTLED_DATE, ExtraFacts.localDate(terminal, zone));
+        facts.put(AlertFacts.DAYS_PAST_DUE, Integer.toString(daysPastDue));
+        facts.put(AlertFacts.ESCALATION_STEP, Integer.toString(step));
+        facts.put(AlertFacts.ISSUED_DATE, ExtraFacts.localDate(invoice.issuedAt, zone));
+        facts.put(AlertFacts.TIMEZONE, zone.getId());
+        facts.put(ExtraFacts.WITHDRAWN_ALERT_IDS, String.join(",", withdrawn));
+        String summary = "Invoice " + invoice.invoiceId + " was " + terminalVerb(invoice) + " on "
+                + ExtraFacts.localDate(terminal, zone) + ", before it was " + daysPastDue
+                + " days past due: our alert of " + ExtraFacts.localDate(stepAt, zone) + " was wrong";
+        return alert(clientKey, AlertType.OVERDUE_CORRECTED, Severity.INFO, stepAt,
+                AlertIds.of(ck.tenantId(), ck.clientId(), "OVERDUE_CORRECTED", invoice.invoiceId, invoice.dueAt, step),
+                List.of(invoice.invoiceId), List.of(new Money(invoice.amountMinor, invoice.currency)), facts, summary,
+                clientState(clientKey).clientName);
+    }
+
+    private static String terminalVerb(OpenInvoiceState invoice) {
+        if (invoice.settledAt != NONE && invoice.settledAt == invoice.terminalAt()) {
+            return "paid";
+        }
+        return isWriteOff(invoice.voidReason) ? "written off" : "voided";
     }
 
     private PaymentAlert driftAlert(String clientKey, ClientState state, DriftDetector.Transition transition,
-            long settledAt, OpenInvoiceState invoice, FreelancerSettings settings) {
+            SettledRecord settled, FreelancerSettings settings) {
         ClientKey ck = ClientKey.parse(clientKey);
         boolean started = transition == DriftDetector.Transition.DRIFT_STARTED;
         AlertType type = started ? AlertType.PAYMENT_DRIFT : AlertType.RECOVERED;
@@ -563,7 +895,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         if (started) {
             facts.put(AlertFacts.DRIFT_REASON, state.driftReason);
         }
-        facts.put(AlertFacts.DAYS_TO_PAY, Integer.toString(state.history.peekLast().daysToPay()));
+        facts.put(AlertFacts.DAYS_TO_PAY, Integer.toString(settled.daysToPay()));
         facts.put(ExtraFacts.CUSUM, ExtraFacts.twoDecimals(state.cusum));
         facts.put(ExtraFacts.EPISODE, Integer.toString(state.driftEpisode));
         String summary = started
@@ -574,9 +906,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 : String.format(java.util.Locale.ROOT,
                         "Client is back under the norm: EWMA %.0f days to pay, norm %d", state.ewma,
                         settings.getPaymentNormDays());
-        return alert(clientKey, type, started ? Severity.WARNING : Severity.INFO, settledAt,
+        return alert(clientKey, type, started ? Severity.WARNING : Severity.INFO, settled.settledAt(),
                 AlertIds.of(ck.tenantId(), ck.clientId(), type.name(), state.driftEpisode),
-                List.of(invoice.invoiceId), List.of(new Money(invoice.amountMinor, invoice.currency)), facts,
+                List.of(settled.invoiceId()), List.of(new Money(settled.amountMinor(), settled.currency())), facts,
                 summary, state.clientName);
     }
 
@@ -650,8 +982,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
      * between two emissions does not lose the last change: the next owner emits it.
      */
     private void profileChanged(String clientKey, long asOf) {
-        Long previous = pendingProfiles.put(clientKey, asOf);
-        if (previous == null || previous != asOf) {
+        // The latest event time, not the last one to arrive: the same events in another order give the same asOf.
+        Long previous = pendingProfiles.get(clientKey);
+        if (previous == null || previous < asOf) {
+            pendingProfiles.put(clientKey, asOf);
             pendingProfileStore.put(clientKey, asOf);
         }
     }
@@ -675,8 +1009,12 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         pendingProfiles.clear();
     }
 
-    private void emitProfile(String clientKey, ClientState state, FreelancerSettings settings, long asOf) {
+    private void emitProfile(String clientKey, ClientState state, FreelancerSettings settings, long changedAt) {
         ClientKey ck = ClientKey.parse(clientKey);
+        // As of the latest event time that changed the client, never earlier than a profile already emitted: a
+        // function of the events, not of their arrival order.
+        ClientProfile previous = profiles.get(clientKey);
+        long asOf = previous == null ? changedAt : Math.max(changedAt, previous.getAsOf().toEpochMilli());
         PaymentStats payments = PaymentStatistics.of(state);
         ReceivablesStats receivables = receivables(clientKey, state, settings, asOf);
         ResponsivenessStats responsiveness = tracker.stats(clientKey, asOf, settings);

@@ -2,6 +2,7 @@ package io.paywatch.processor.payments;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -26,15 +27,43 @@ public final class ClientState {
     int driftEpisode;
     String driftReason;
     int consecutiveNormal;
+    /** The last {@link #HISTORY_SIZE} settlements, ordered by (settledAt, invoiceId) whatever their arrival order. */
     final ArrayDeque<SettledRecord> history = new ArrayDeque<>();
+    /**
+     * Settlements not yet fed to the {@link DriftDetector}, ordered by (settledAt, invoiceId): they are fed when the
+     * watermark passes them, so the detector sees them in event-time order. With events displaced by at most the
+     * allowed lateness this holds the settlements of the last allowed-lateness days only.
+     */
+    final List<SettledRecord> driftPending = new ArrayList<>();
 
-    /** Adds a settlement, dropping the oldest once the ring is full. */
+    /** Orders settlements by settlement time, then invoice id (a total order, so any arrival order gives one list). */
+    static final Comparator<SettledRecord> BY_SETTLED_AT = Comparator.comparingLong(SettledRecord::settledAt)
+            .thenComparing(SettledRecord::invoiceId);
+
+    /**
+     * Adds a settlement in its place by settlement time (a late-arriving one goes before later ones), keeping the
+     * {@link #HISTORY_SIZE} latest by settlement time.
+     */
     void addSettled(SettledRecord record) {
+        ArrayDeque<SettledRecord> later = new ArrayDeque<>();
+        while (!history.isEmpty() && BY_SETTLED_AT.compare(history.peekLast(), record) > 0) {
+            later.addFirst(history.removeLast());
+        }
         history.addLast(record);
+        history.addAll(later);
         while (history.size() > HISTORY_SIZE) {
             history.removeFirst();
         }
         paidInvoices++;
+    }
+
+    /** Queues a settlement for the drift detector, in settlement-time order. */
+    void addDriftPending(SettledRecord record) {
+        int i = driftPending.size();
+        while (i > 0 && BY_SETTLED_AT.compare(driftPending.get(i - 1), record) > 0) {
+            i--;
+        }
+        driftPending.add(i, record);
     }
 
     /** Whether {@code invoiceId} is among the remembered settled invoices. */

@@ -1,13 +1,32 @@
 package io.paywatch.processor.payments;
 
 /**
- * One entry of {@code open-invoices}: an issued invoice not yet settled, payments held for an invoice that has
- * not arrived yet (out-of-order delivery), or a marker for a void that arrived before its invoice.
+ * One entry of {@code open-invoices}: an issued invoice, or the lifecycle events held for an invoice that has not
+ * arrived yet (payments, a void or write-off, a due-date change: out-of-order delivery).
+ *
+ * <p>An issued invoice stays here while it is open, and also after it was settled or voided while it still has
+ * overdue steps dated before that settlement or void that the watermark has not passed yet (those steps are judged
+ * "as of" their own time, see {@code ClientProcessor}), or while its risk at issue has not been assessed yet. A
+ * written-off invoice stays until a payment settles it (a write-off can be reopened; a void cannot).
  */
 public final class OpenInvoiceState {
 
+    /** No time: the field is not set. */
+    static final long NONE = Long.MIN_VALUE;
+
     /** What the entry is. */
-    public enum Status { HOLDING_PAYMENTS, OPEN, VOIDED_BEFORE_ISSUE }
+    public enum Status {
+        /** Lifecycle events held for an invoice not seen yet (payments, a void, a due-date change). */
+        HELD,
+        /** Issued, neither settled nor voided: counts in receivables. */
+        OPEN,
+        /** Settled at {@code settledAt}; kept only for unjudged overdue steps before it or a pending risk. */
+        SETTLED_PENDING,
+        /** Voided or deleted at {@code voidedAt}; kept only for unjudged overdue steps before it or a pending risk. */
+        VOIDED_PENDING,
+        /** Written off (uncollectible) at {@code voidedAt}; a later payment that covers it settles it. */
+        WRITTEN_OFF
+    }
 
     Status status;
     String tenantId;
@@ -19,11 +38,23 @@ public final class OpenInvoiceState {
     String currency;
     long paidMinor;
     String paidCurrency;
-    long lastPaidAt;
-    /** Overdue escalation steps already raised for the current due date (0..4). */
+    long lastPaidAt = NONE;
+    /** Overdue escalation steps already judged for the current due date (0..4). */
     int overdueSteps;
-    /** The key of this invoice's entry in the due index, or null when it has none. */
+    /** The key of this invoice's overdue entry in the due index, or null when it has none. */
     String dueIndexKey;
+    /** When it was settled (the time its payments reached its amount), or {@link #NONE}. */
+    long settledAt = NONE;
+    /** When it was voided or written off, or {@link #NONE}. */
+    long voidedAt = NONE;
+    /** The VoidReason symbol of the void (held or applied), or null. */
+    String voidReason;
+    /** A due date changed before the invoice arrived (held), or {@link #NONE}. */
+    long heldDueAt = NONE;
+    /** Event time of that held due-date change. */
+    long heldDueChangedAt = NONE;
+    /** The InvoiceRisk at issue is still to be emitted (when the watermark passes the issue time). */
+    boolean riskPending;
 
     public Status status() {
         return status;
@@ -56,5 +87,16 @@ public final class OpenInvoiceState {
     /** Still unpaid, never negative. */
     public long outstandingMinor() {
         return Math.max(0, amountMinor - paidMinor);
+    }
+
+    /**
+     * The event time from which the invoice can no longer be overdue: the earlier of its settlement and its void or
+     * write-off, or {@link #NONE} while it is open.
+     */
+    long terminalAt() {
+        if (settledAt == NONE) {
+            return voidedAt;
+        }
+        return voidedAt == NONE ? settledAt : Math.min(settledAt, voidedAt);
     }
 }

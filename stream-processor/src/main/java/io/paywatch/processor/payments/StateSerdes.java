@@ -10,20 +10,25 @@ import java.io.IOException;
 /** Serdes of the payments side's internal state, in the {@link VersionedSerde} format. */
 public final class StateSerdes {
 
-    private static final byte CLIENT_STATE_V1 = 1;
-    private static final byte OPEN_INVOICE_V1 = 1;
+    /*
+     * Version 2 of both (time model): client-state adds the drift feed queue; open-invoice adds the settled, voided,
+     * held-due-date and risk-pending fields and new statuses. Version 1 values are refused: after an upgrade, rebuild
+     * the state from the input topics (see README, Time model, "Upgrading").
+     */
+    private static final byte CLIENT_STATE_V2 = 2;
+    private static final byte OPEN_INVOICE_V2 = 2;
 
     private StateSerdes() {
     }
 
     /** Serde of {@link ClientState}. */
     public static Serde<ClientState> clientState() {
-        return VersionedSerde.of("client-state", CLIENT_STATE_V1, StateSerdes::writeClient, StateSerdes::readClient);
+        return VersionedSerde.of("client-state", CLIENT_STATE_V2, StateSerdes::writeClient, StateSerdes::readClient);
     }
 
     /** Serde of {@link OpenInvoiceState}. */
     public static Serde<OpenInvoiceState> openInvoice() {
-        return VersionedSerde.of("open-invoice", OPEN_INVOICE_V1, StateSerdes::writeOpen, StateSerdes::readOpen);
+        return VersionedSerde.of("open-invoice", OPEN_INVOICE_V2, StateSerdes::writeOpen, StateSerdes::readOpen);
     }
 
     private static void writeClient(DataOutputStream out, ClientState s) throws IOException {
@@ -39,8 +44,14 @@ public final class StateSerdes {
         out.writeInt(s.driftEpisode);
         VersionedSerde.writeNullable(out, s.driftReason);
         out.writeInt(s.consecutiveNormal);
-        out.writeInt(s.history.size());
-        for (SettledRecord r : s.history) {
+        writeRecords(out, s.history);
+        writeRecords(out, s.driftPending);
+    }
+
+    private static void writeRecords(DataOutputStream out, java.util.Collection<SettledRecord> records)
+            throws IOException {
+        out.writeInt(records.size());
+        for (SettledRecord r : records) {
             out.writeUTF(r.invoiceId());
             out.writeLong(r.issuedAt());
             out.writeLong(r.dueAt());
@@ -67,12 +78,19 @@ public final class StateSerdes {
         s.driftEpisode = in.readInt();
         s.driftReason = reason(VersionedSerde.readNullable(in));
         s.consecutiveNormal = in.readInt();
+        s.history.addAll(readRecords(in));
+        s.driftPending.addAll(readRecords(in));
+        return s;
+    }
+
+    private static java.util.List<SettledRecord> readRecords(DataInputStream in) throws IOException {
         int n = in.readInt();
+        java.util.List<SettledRecord> records = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            s.history.addLast(new SettledRecord(in.readUTF(), in.readLong(), in.readLong(), in.readLong(),
+            records.add(new SettledRecord(in.readUTF(), in.readLong(), in.readLong(), in.readLong(),
                     in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readUTF()));
         }
-        return s;
+        return records;
     }
 
     /** Reasons stored before they were aligned with AlertFacts.DRIFT_REASON read as the new values. */
@@ -97,6 +115,12 @@ public final class StateSerdes {
         out.writeLong(s.lastPaidAt);
         out.writeInt(s.overdueSteps);
         VersionedSerde.writeNullable(out, s.dueIndexKey);
+        out.writeLong(s.settledAt);
+        out.writeLong(s.voidedAt);
+        VersionedSerde.writeNullable(out, s.voidReason);
+        out.writeLong(s.heldDueAt);
+        out.writeLong(s.heldDueChangedAt);
+        out.writeBoolean(s.riskPending);
     }
 
     private static OpenInvoiceState readOpen(DataInputStream in) throws IOException {
@@ -114,6 +138,12 @@ public final class StateSerdes {
         s.lastPaidAt = in.readLong();
         s.overdueSteps = in.readInt();
         s.dueIndexKey = VersionedSerde.readNullable(in);
+        s.settledAt = in.readLong();
+        s.voidedAt = in.readLong();
+        s.voidReason = VersionedSerde.readNullable(in);
+        s.heldDueAt = in.readLong();
+        s.heldDueChangedAt = in.readLong();
+        s.riskPending = in.readBoolean();
         return s;
     }
 }

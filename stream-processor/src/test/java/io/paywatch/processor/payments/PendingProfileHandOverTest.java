@@ -56,6 +56,14 @@ class PendingProfileHandOverTest {
     void aProfileNotYetEmittedWhenTheTaskMovesIsEmittedByItsNextOwner() throws Exception {
         new TopicBootstrap(1, (short) 1).ensureTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedKafka.bootstrapServers()));
+        // The topics were just deleted and created again (each test class starts on fresh topics): wait until a client
+        // sees their partitions, or the global store may start on a topic it cannot see yet ("no partitions
+        // available for topic freelancer-settings"), seen when this class followed the other broker tests.
+        try (var probe = KafkaTestClients.consumer(new StringDeserializer(), new StringDeserializer())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> java.util.stream.Stream.of(
+                    Topics.FREELANCER_SETTINGS.name(), Topics.INVOICE_EVENTS.name(), Topics.MESSAGE_EVENTS.name())
+                    .allMatch(topic -> !probe.partitionsFor(topic).isEmpty()));
+        }
         String applicationId = "handover-" + UUID.randomUUID();
         // Issued yesterday, due in 29 days: no deadline scan touches this client, so only the pending set can emit
         // its profile. (Not in the future: changelog records carry the event time, and the broker rejects
@@ -63,13 +71,18 @@ class PendingProfileHandOverTest {
         Instant issuedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(1));
 
         // First owner: its profile interval never elapses, so it commits the change without emitting the profile.
-        KafkaStreams first = start(applicationId, TopologyOptions.defaults().withProfileEmitInterval(Duration.ofHours(1)));
+        // The risk at issue waits for the watermark: with a replay lag of a week this invoice of yesterday is live,
+        // and with 1 ms of allowed lateness the wall clock passes its issue time at once.
+        TopologyOptions d = TopologyOptions.defaults();
+        KafkaStreams first = start(applicationId, new TopologyOptions(d.wallClockScanInterval(),
+                d.streamTimeScanInterval(), d.maxDuePerScan(), d.dedupeTtl(), d.replayIdle(), Duration.ofDays(7),
+                d.recentAlertsPerTenant(), Duration.ofHours(1), Duration.ofMillis(1)));
         try (KafkaProducer<String, InvoiceEvent> producer = KafkaTestClients.producer(new StringSerializer(),
                 Topics.INVOICE_EVENTS.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(Topics.INVOICE_EVENTS.name(), ClientKey.of(TENANT, CLIENT),
                     issued(TENANT, CLIENT, "inv-1", issuedAt, 30, 250_00))).get();
         }
-        // The risk assessment is not deferred: once it is readable (read_committed), the change is committed.
+        // Once the risk is readable (read_committed), the change is committed.
         List<ConsumerRecord<String, InvoiceRisk>> risk = KafkaTestClients.readUntil(Topics.INVOICE_RISK.name(),
                 new StringDeserializer(), Topics.INVOICE_RISK.valueSerde().deserializer(), Duration.ofSeconds(60),
                 read -> read.stream().anyMatch(r -> r.key().equals(ClientKey.of(TENANT, CLIENT))));

@@ -42,7 +42,22 @@ class ScanBudgetAndAlertTrimTest {
             for (int i = 0; i < 5; i++) {
                 f.pipe(T, "c" + i, issued(T, "c" + i, "inv-" + i, WALL.plus(Duration.ofDays(i)), 10, 100_00));
             }
-            f.advanceWallClock(Duration.ofDays(20));
+            // The risk at issue of each invoice is a due-index entry at its issue time and shares the budget: once
+            // the watermark (newest event time, or wall clock, less the allowed lateness) passes the issue times,
+            // at most two per trigger are handled.
+            List<Integer> risksPerTrigger = new ArrayList<>();
+            risksPerTrigger.add(f.risks.readValuesToList().size());
+            f.advanceWallClock(Duration.ofDays(5).plus(TopologyOptions.ALLOWED_LATENESS));
+            risksPerTrigger.add(f.risks.readValuesToList().size());
+            f.advanceWallClock(Duration.ofSeconds(30));
+            risksPerTrigger.add(f.risks.readValuesToList().size());
+            f.advanceWallClock(Duration.ofSeconds(30));
+            risksPerTrigger.add(f.risks.readValuesToList().size());
+            assertThat(risksPerTrigger).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
+            assertThat(risksPerTrigger.stream().mapToInt(Integer::intValue).sum()).isEqualTo(5);
+            assertThat(f.alerts.isEmpty()).isTrue();
+            // Overdue steps are judged by the wall clock less the allowed lateness too: all five are due now.
+            f.advanceWallClock(Duration.ofDays(15));
             assertThat(overdueInvoices(f.alerts.readValuesToList())).containsExactly("inv-0", "inv-1");
             f.advanceWallClock(Duration.ofSeconds(30));
             assertThat(overdueInvoices(f.alerts.readValuesToList())).containsExactly("inv-2", "inv-3");
@@ -69,7 +84,7 @@ class ScanBudgetAndAlertTrimTest {
                 f.pipe(T, "c" + i, issued(T, "c" + i, "inv-" + i, WALL.plus(Duration.ofDays(i)), 10, 100_00));
             }
             f.pipe("t2", "x", issued("t2", "x", "other", WALL, 10, 100_00));
-            f.advanceWallClock(Duration.ofDays(20));
+            f.advanceWallClock(Duration.ofDays(20).plus(TopologyOptions.ALLOWED_LATENESS));
             List<PaymentAlert> raised = f.alerts.readValuesToList();
             assertThat(raised).hasSize(6);
             // A second round of alerts (30 days past due) must evict the first round, oldest first.
