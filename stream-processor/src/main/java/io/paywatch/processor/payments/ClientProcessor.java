@@ -99,6 +99,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private KeyValueStore<String, PaymentAlert> recentAlerts;
     private KeyValueStore<String, Object> settingsStore;
     private KeyValueStore<String, Long> pendingProfileStore;
+    private KeyValueStore<String, TenantPrior> tenantPriors;
     /** Clients whose profile changed since the last emission, and the asOf of the latest change (first-change order). */
     private final Map<String, Long> pendingProfiles = new LinkedHashMap<>();
 
@@ -131,6 +132,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         recentAlerts = context.getStateStore(ProcessorStores.RECENT_ALERTS);
         settingsStore = context.getStateStore(ProcessorStores.SETTINGS);
         pendingProfileStore = context.getStateStore(ProcessorStores.PENDING_PROFILES);
+        tenantPriors = context.getStateStore(ProcessorStores.TENANT_RISK_PRIOR);
         pendingProfiles.clear();
         try (KeyValueIterator<String, Long> it = pendingProfileStore.all()) {
             while (it.hasNext()) {
@@ -321,15 +323,17 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         int daysLate = Math.max(0, CalendarDays.between(invoice.dueAt, settledAt, zone));
         int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
         stateChanged = true;
+        // The tenant's late rate and client spread, before the client's history includes this settlement.
+        tenantPriors.put(invoice.tenantId, tenantPrior(invoice.tenantId).plus(state.history(), daysLate > 0));
         state.addSettled(new SettledRecord(invoice.invoiceId, invoice.issuedAt, invoice.dueAt, settledAt, daysToPay,
                 daysLate, terms, invoice.amountMinor, invoice.currency));
         removeFromIndex(invoice);
         openInvoices.delete(invoiceKey(clientKey, invoice.invoiceId));
 
-        DriftDetector.Transition transition = DriftDetector.update(state, daysToPay, settings.getPaymentNormDays(),
+        DriftDetector.Outcome drift = DriftDetector.evaluate(state, daysToPay, settings.getPaymentNormDays(),
                 settings.getDriftToleranceDays());
-        if (transition != DriftDetector.Transition.NONE && settings.getAlertOptIns().getPaymentDrift()) {
-            raise(driftAlert(clientKey, state, transition, settledAt, invoice, settings));
+        if (drift.transition() != DriftDetector.Transition.NONE && settings.getAlertOptIns().getPaymentDrift()) {
+            raise(driftAlert(clientKey, state, drift, settledAt, invoice, settings));
         }
     }
 
@@ -342,7 +346,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         List<SettledRecord> prior = state.history().stream().filter(r -> r.settledAt() <= invoice.issuedAt).toList();
         int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
         RiskModel.Assessment a = RiskModel.assess(prior, terms, invoice.amountMinor, invoice.currency,
-                settings.getPaymentNormDays());
+                settings.getPaymentNormDays(), tenantPrior(invoice.tenantId));
         long expectedSettleAt = expectedSettleAt(invoice.issuedAt, a.expectedDaysToPay());
         ClientKey ck = ClientKey.parse(clientKey);
         Money amount = new Money(invoice.amountMinor, invoice.currency);
@@ -549,10 +553,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                         + formatMoney(outstanding) + " outstanding", name);
     }
 
-    private PaymentAlert driftAlert(String clientKey, ClientState state, DriftDetector.Transition transition,
+    private PaymentAlert driftAlert(String clientKey, ClientState state, DriftDetector.Outcome drift,
             long settledAt, OpenInvoiceState invoice, FreelancerSettings settings) {
         ClientKey ck = ClientKey.parse(clientKey);
-        boolean started = transition == DriftDetector.Transition.DRIFT_STARTED;
+        boolean started = drift.transition() == DriftDetector.Transition.DRIFT_STARTED;
         AlertType type = started ? AlertType.PAYMENT_DRIFT : AlertType.RECOVERED;
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put(AlertFacts.EWMA_DAYS_TO_PAY, ExtraFacts.oneDecimal(state.ewma));
@@ -562,18 +566,19 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         facts.put(AlertFacts.BASELINE_DAYS, ExtraFacts.oneDecimal(state.baselineMean));
         if (started) {
             facts.put(AlertFacts.DRIFT_REASON, state.driftReason);
+            // How late the client paid recently: the materiality behind the alert (see DriftDetector).
+            RiskModel.RecentLateness recent = RiskModel.recentLateness(state.history());
+            facts.put(AlertFacts.LATE_INVOICES, Integer.toString(recent.lateInvoices()));
+            facts.put(AlertFacts.RECENT_INVOICES, Integer.toString(recent.recentInvoices()));
+            facts.put(AlertFacts.AVG_DAYS_LATE, ExtraFacts.oneDecimal(recent.avgDaysLate()));
+        } else {
+            facts.put(AlertFacts.RECOVERY_KIND, drift.recoveryKind().fact());
         }
         facts.put(AlertFacts.DAYS_TO_PAY, Integer.toString(state.history.peekLast().daysToPay()));
         facts.put(ExtraFacts.CUSUM, ExtraFacts.twoDecimals(state.cusum));
         facts.put(ExtraFacts.EPISODE, Integer.toString(state.driftEpisode));
-        String summary = started
-                ? String.format(java.util.Locale.ROOT,
-                        "Client now pays in %.0f days on average (EWMA), against a norm of %d and its own "
-                                + "baseline of %s days",
-                        state.ewma, settings.getPaymentNormDays(), facts.get(AlertFacts.BASELINE_DAYS))
-                : String.format(java.util.Locale.ROOT,
-                        "Client is back under the norm: EWMA %.0f days to pay, norm %d", state.ewma,
-                        settings.getPaymentNormDays());
+        String summary = DriftDetector.summary(state, drift, settings.getPaymentNormDays(),
+                settings.getDriftToleranceDays());
         return alert(clientKey, type, started ? Severity.WARNING : Severity.INFO, settledAt,
                 AlertIds.of(ck.tenantId(), ck.clientId(), type.name(), state.driftEpisode),
                 List.of(invoice.invoiceId), List.of(new Money(invoice.amountMinor, invoice.currency)), facts,
@@ -735,7 +740,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             if (invoices.size() < MAX_PROFILE_INVOICES) {
                 int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
                 RiskModel.Assessment a = RiskModel.assess(history, terms, invoice.amountMinor, invoice.currency,
-                        settings.getPaymentNormDays());
+                        settings.getPaymentNormDays(), tenantPrior(invoice.tenantId));
                 long expected = expectedSettleAt(invoice.issuedAt, a.expectedDaysToPay());
                 invoices.add(OpenInvoice.newBuilder()
                         .setInvoiceId(invoice.invoiceId)
@@ -768,6 +773,12 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private ClientState clientState(String clientKey) {
         ClientState state = clientStates.get(clientKey);
         return state == null ? new ClientState() : state;
+    }
+
+    /** The tenant's risk prior in this task (per partition, see {@link TenantPrior}); NONE before any settlement. */
+    private TenantPrior tenantPrior(String tenantId) {
+        TenantPrior prior = tenantPriors.get(tenantId);
+        return prior == null ? TenantPrior.NONE : prior;
     }
 
     /** The tenant's settings from the global store, or the contract defaults when the tenant saved none. */
