@@ -34,9 +34,10 @@ import java.util.Iterator;
  * </ol>
  * A significant but immaterial shift (5 to 10 days) is accepted as the client's new usual: while S is above
  * {@value #H} and the shift is not material, the baseline's mean follows every settlement (alpha
- * {@value #BASELINE_ALPHA}) instead of only the normal ones, so it moves to the new level and S falls back; S is capped at {@value #S_MAX}
- * so that it does not store up an unbounded alarm. A shift that later becomes material still fires, because the
- * baseline follows slowly (a client going from 12 to 43 days is alerted on its second late payment).
+ * {@value #BASELINE_ALPHA}) instead of only the normal ones, so it moves to the new level and S falls back; S is
+ * capped at {@value #S_MAX} so that it does not store up an unbounded alarm. A shift that later becomes material
+ * still fires, because the baseline follows slowly (a client going from 12 to 43 days is alerted on its second late
+ * payment).
  *
  * <p><b>Recovery</b> (hysteresis) ends an episode with one RECOVERED, and says what was recovered
  * ({@link RecoveryKind}):
@@ -45,11 +46,11 @@ import java.util.Iterator;
  *       entry line) and the last {@value #RECOVERY_RUN} settlements each took at most the norm: "back under the
  *       30-day norm";</li>
  *   <li>a <b>baseline</b> episode recovers when the last {@value #RECOVERY_RUN} settlements each took at most the
- *       (frozen) baseline + 2 sd days and the EWMA is at most max(norm, baseline + 2 sd): "back to your usual 12 days";
- *       or, when the client settles inside its terms again without returning to its old usual, when the last
- *       {@value #RECOVERY_RUN} settlements were all paid by their due dates: "paying within terms again" (kind {@code terms}). Without that second exit a client
- *       that went from 5 to 40 days and then to a steady 20 would stay in its episode for ever, and a later real
- *       drift could never be reported.</li>
+ *       (frozen) baseline + 2 sd days and the EWMA is at most max(norm, baseline + 2 sd): "back to your usual 12
+ *       days"; or, when the client settles inside its terms again without returning to its old usual, when the
+ *       last {@value #RECOVERY_RUN} settlements were all paid by their due dates: "paying within terms again" (kind
+ *       {@code terms}). Without that second exit a client that went from 5 to 40 days and then to a steady 20
+ *       would stay in its episode for ever, and a later real drift could never be reported.</li>
  * </ul>
  * Entry and exit thresholds differ, so alerts do not flap.
  *

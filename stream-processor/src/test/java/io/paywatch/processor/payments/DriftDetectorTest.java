@@ -82,7 +82,8 @@ class DriftDetectorTest {
                 .filter(o -> o.transition() == DriftDetector.Transition.RECOVERED).findFirst().orElseThrow();
         assertThat(recovered.recoveryKind()).isEqualTo(DriftDetector.RecoveryKind.NORM);
         assertThat(count(back, DriftDetector.Transition.RECOVERED)).isEqualTo(1);
-        assertThat(DriftDetector.summary(s, recovered, NORM, TOLERANCE)).startsWith("Client is back under the 30-day norm");
+        assertThat(DriftDetector.summary(s, recovered, NORM, TOLERANCE))
+                .startsWith("Client is back under the 30-day norm");
     }
 
     @Test
