@@ -40,6 +40,12 @@ public final class AlertFacts {
     public static final String BASELINE_DAYS = "baselineDays";
     /** Why a drift alert fired: "norm" (EWMA above norm + tolerance) or "baseline" (change detector). */
     public static final String DRIFT_REASON = "driftReason";
+    /**
+     * What a RECOVERED alert says the client recovered: "baseline" (back to its usual days to pay, given by
+     * {@link #BASELINE_DAYS}), "norm" (the EWMA is back at or under the tenant's norm, {@link #NORM_DAYS}) or "terms"
+     * (a baseline episode ended because the client pays by the due date again, without returning to its old usual).
+     */
+    public static final String RECOVERY_KIND = "recoveryKind";
     /** Probability that the invoice is paid late (0..1, two decimals). */
     public static final String LATE_PROBABILITY = "lateProbability";
     /** Expected days from issue to settlement (one decimal). */
@@ -87,7 +93,7 @@ public final class AlertFacts {
                 LATE_INVOICES, RECENT_INVOICES, AVG_DAYS_LATE, NORM_DAYS));
         map.put(AlertType.PAYMENT_DRIFT, Set.of(EWMA_DAYS_TO_PAY, NORM_DAYS, TOLERANCE_DAYS, BASELINE_DAYS,
                 DRIFT_REASON, DAYS_TO_PAY));
-        map.put(AlertType.RECOVERED, Set.of(EWMA_DAYS_TO_PAY, NORM_DAYS, DAYS_TO_PAY));
+        map.put(AlertType.RECOVERED, Set.of(EWMA_DAYS_TO_PAY, NORM_DAYS, DAYS_TO_PAY, RECOVERY_KIND));
         map.put(AlertType.GHOSTING, Set.of(BUSINESS_DAYS_SILENT, UNANSWERED_FOLLOW_UPS, UNANSWERED_THREADS,
                 OVERDUE_INVOICE));
         map.put(AlertType.RESPONSIVE_AGAIN, Set.of(BUSINESS_DAYS_SILENT, REPLY_LATENCY_HOURS));
@@ -100,7 +106,7 @@ public final class AlertFacts {
     /** Every declared key, for checks that templates name only known facts. */
     public static final List<String> ALL = List.of(DAYS_PAST_DUE, DUE_DATE, ISSUED_DATE, ESCALATION_STEP,
             GRACE_DAYS, DAYS_TO_PAY, EWMA_DAYS_TO_PAY, NORM_DAYS, TOLERANCE_DAYS, BASELINE_DAYS, DRIFT_REASON,
-            LATE_PROBABILITY, EXPECTED_DAYS_TO_PAY, EXPECTED_SETTLE_DATE, LATE_INVOICES, RECENT_INVOICES,
+            RECOVERY_KIND, LATE_PROBABILITY, EXPECTED_DAYS_TO_PAY, EXPECTED_SETTLE_DATE, LATE_INVOICES, RECENT_INVOICES,
             AVG_DAYS_LATE, BUSINESS_DAYS_SILENT, UNANSWERED_FOLLOW_UPS, UNANSWERED_THREADS, THREAD_ID,
             REPLY_LATENCY_HOURS, OVERDUE_INVOICE, AFTER_HOURS_SHARE, INBOUND_PER_WEEK, SETTLED_DATE, TIMEZONE);
 }

@@ -7,6 +7,7 @@ import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.processor.payments.ClientProcessor;
 import io.paywatch.processor.payments.StateSerdes;
+import io.paywatch.processor.payments.TenantPrior;
 import io.paywatch.processor.responsiveness.ResponsivenessTracker;
 import io.paywatch.schemas.AvroSerde;
 import io.paywatch.schemas.Topics;
@@ -37,7 +38,7 @@ import java.util.List;
  *                                                            │  open-invoices,        └─► invoice-risk
  *   freelancer-settings ─► GlobalKTable (freelancer-settings-store), read by the processor
  *                                                            │  due-index, client-state, client-profile-store,
- *                                                            │  recent-alert-store, profile-pending
+ *                                                            │  recent-alert-store, profile-pending, tenant-risk-prior
  *                                                            │  + responsiveness stores
  *   bad records (undecodable or contract-breaking) ─► dead-letters, by the exception handlers
  * </pre>
@@ -135,6 +136,9 @@ public final class PaywatchTopology {
                 // Small (one entry per client changed in the last interval) and emptied every interval: kept in
                 // memory, changelogged for the hand-over; the cache folds a client's many writes into one.
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorStores.PENDING_PROFILES),
-                        Serdes.String(), Serdes.Long()).withCachingEnabled());
+                        Serdes.String(), Serdes.Long()).withCachingEnabled(),
+                // One small entry per tenant with clients in this task: the risk model's prior.
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorStores.TENANT_RISK_PRIOR),
+                        Serdes.String(), TenantPrior.serde()).withCachingEnabled());
     }
 }

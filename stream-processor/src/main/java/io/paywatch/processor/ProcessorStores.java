@@ -45,4 +45,10 @@ public final class ProcessorStores {
 
     /** Bounded per-client payment state: last settled invoices, EWMA, baseline, drift state; keyed tenant|client. */
     public static final String CLIENT_STATE = "client-state";
+
+    /**
+     * The late-payment risk prior per tenant ({@code payments.TenantPrior}: decayed counts of settlements, late ones
+     * and the pairs behind the client-spread estimate), keyed tenantId. Per partition: a task sees only its clients.
+     */
+    public static final String TENANT_RISK_PRIOR = "tenant-risk-prior";
 }

@@ -111,6 +111,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private KeyValueStore<String, PaymentAlert> recentAlerts;
     private KeyValueStore<String, Object> settingsStore;
     private KeyValueStore<String, Long> pendingProfileStore;
+    private KeyValueStore<String, TenantPrior> tenantPriors;
     /** Clients whose profile changed since the last emission, and the asOf of the latest change (first-change order). */
     private final Map<String, Long> pendingProfiles = new LinkedHashMap<>();
 
@@ -153,6 +154,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         recentAlerts = context.getStateStore(ProcessorStores.RECENT_ALERTS);
         settingsStore = context.getStateStore(ProcessorStores.SETTINGS);
         pendingProfileStore = context.getStateStore(ProcessorStores.PENDING_PROFILES);
+        tenantPriors = context.getStateStore(ProcessorStores.TENANT_RISK_PRIOR);
         pendingProfiles.clear();
         try (KeyValueIterator<String, Long> it = pendingProfileStore.all()) {
             while (it.hasNext()) {
@@ -510,7 +512,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         List<SettledRecord> prior = state.history().stream().filter(r -> r.settledAt() <= invoice.issuedAt).toList();
         int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
         RiskModel.Assessment a = RiskModel.assess(prior, terms, invoice.amountMinor, invoice.currency,
-                settings.getPaymentNormDays());
+                settings.getPaymentNormDays(), tenantPrior(invoice.tenantId));
         long expectedSettleAt = expectedSettleAt(invoice.issuedAt, a.expectedDaysToPay());
         ClientKey ck = ClientKey.parse(clientKey);
         Money amount = new Money(invoice.amountMinor, invoice.currency);
@@ -725,10 +727,16 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         FreelancerSettings settings = settings(ClientKey.parse(clientKey).tenantId());
         while (!state.driftPending.isEmpty() && state.driftPending.get(0).settledAt() <= w) {
             SettledRecord record = state.driftPending.remove(0);
-            DriftDetector.Transition transition = DriftDetector.update(state, record.daysToPay(),
+            List<SettledRecord> upTo = state.historyUpTo(record);
+            // The tenant's late rate and client spread learn from this settlement in event-time order too, and
+            // before the client's history includes it (TenantPrior#plus), so risk judged later is order-free.
+            List<SettledRecord> before = upTo.isEmpty() ? upTo : upTo.subList(0, upTo.size() - 1);
+            String tenantId = ClientKey.parse(clientKey).tenantId();
+            tenantPriors.put(tenantId, tenantPrior(tenantId).plus(before, record.daysLate() > 0));
+            DriftDetector.Outcome drift = DriftDetector.evaluate(state, upTo, record.daysToPay(),
                     settings.getPaymentNormDays(), settings.getDriftToleranceDays());
-            if (transition != DriftDetector.Transition.NONE && settings.getAlertOptIns().getPaymentDrift()) {
-                raise(driftAlert(clientKey, state, transition, record, settings));
+            if (drift.transition() != DriftDetector.Transition.NONE && settings.getAlertOptIns().getPaymentDrift()) {
+                raise(driftAlert(clientKey, state, drift, record, settings));
             }
             touched.merge(clientKey, record.settledAt(), Math::max);
         }
@@ -881,10 +889,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         return isWriteOff(invoice.voidReason) ? "written off" : "voided";
     }
 
-    private PaymentAlert driftAlert(String clientKey, ClientState state, DriftDetector.Transition transition,
+    private PaymentAlert driftAlert(String clientKey, ClientState state, DriftDetector.Outcome drift,
             SettledRecord settled, FreelancerSettings settings) {
         ClientKey ck = ClientKey.parse(clientKey);
-        boolean started = transition == DriftDetector.Transition.DRIFT_STARTED;
+        boolean started = drift.transition() == DriftDetector.Transition.DRIFT_STARTED;
         AlertType type = started ? AlertType.PAYMENT_DRIFT : AlertType.RECOVERED;
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put(AlertFacts.EWMA_DAYS_TO_PAY, ExtraFacts.oneDecimal(state.ewma));
@@ -894,18 +902,19 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         facts.put(AlertFacts.BASELINE_DAYS, ExtraFacts.oneDecimal(state.baselineMean));
         if (started) {
             facts.put(AlertFacts.DRIFT_REASON, state.driftReason);
+            // How late the client paid recently: the materiality behind the alert (see DriftDetector).
+            RiskModel.RecentLateness recent = RiskModel.recentLateness(state.historyUpTo(settled));
+            facts.put(AlertFacts.LATE_INVOICES, Integer.toString(recent.lateInvoices()));
+            facts.put(AlertFacts.RECENT_INVOICES, Integer.toString(recent.recentInvoices()));
+            facts.put(AlertFacts.AVG_DAYS_LATE, ExtraFacts.oneDecimal(recent.avgDaysLate()));
+        } else {
+            facts.put(AlertFacts.RECOVERY_KIND, drift.recoveryKind().fact());
         }
         facts.put(AlertFacts.DAYS_TO_PAY, Integer.toString(settled.daysToPay()));
         facts.put(ExtraFacts.CUSUM, ExtraFacts.twoDecimals(state.cusum));
         facts.put(ExtraFacts.EPISODE, Integer.toString(state.driftEpisode));
-        String summary = started
-                ? String.format(java.util.Locale.ROOT,
-                        "Client now pays in %.0f days on average (EWMA), against a norm of %d and its own "
-                                + "baseline of %s days",
-                        state.ewma, settings.getPaymentNormDays(), facts.get(AlertFacts.BASELINE_DAYS))
-                : String.format(java.util.Locale.ROOT,
-                        "Client is back under the norm: EWMA %.0f days to pay, norm %d", state.ewma,
-                        settings.getPaymentNormDays());
+        String summary = DriftDetector.summary(state, drift, settled, settings.getPaymentNormDays(),
+                settings.getDriftToleranceDays());
         return alert(clientKey, type, started ? Severity.WARNING : Severity.INFO, settled.settledAt(),
                 AlertIds.of(ck.tenantId(), ck.clientId(), type.name(), state.driftEpisode),
                 List.of(settled.invoiceId()), List.of(new Money(settled.amountMinor(), settled.currency())), facts,
@@ -1073,7 +1082,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             if (invoices.size() < MAX_PROFILE_INVOICES) {
                 int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
                 RiskModel.Assessment a = RiskModel.assess(history, terms, invoice.amountMinor, invoice.currency,
-                        settings.getPaymentNormDays());
+                        settings.getPaymentNormDays(), tenantPrior(invoice.tenantId));
                 long expected = expectedSettleAt(invoice.issuedAt, a.expectedDaysToPay());
                 invoices.add(OpenInvoice.newBuilder()
                         .setInvoiceId(invoice.invoiceId)
@@ -1106,6 +1115,12 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private ClientState clientState(String clientKey) {
         ClientState state = clientStates.get(clientKey);
         return state == null ? new ClientState() : state;
+    }
+
+    /** The tenant's risk prior in this task (per partition, see {@link TenantPrior}); NONE before any settlement. */
+    private TenantPrior tenantPrior(String tenantId) {
+        TenantPrior prior = tenantPriors.get(tenantId);
+        return prior == null ? TenantPrior.NONE : prior;
     }
 
     /** The tenant's settings from the global store, or the contract defaults when the tenant saved none. */

@@ -76,6 +76,21 @@ public final class ClientState {
         return false;
     }
 
+    /**
+     * The remembered settlements up to and including {@code record} in (settledAt, invoiceId) order, oldest first:
+     * what the client had settled by then, whatever arrived early since.
+     */
+    List<SettledRecord> historyUpTo(SettledRecord record) {
+        List<SettledRecord> upTo = new ArrayList<>(history.size());
+        for (SettledRecord r : history) {
+            if (BY_SETTLED_AT.compare(r, record) > 0) {
+                break;
+            }
+            upTo.add(r);
+        }
+        return upTo;
+    }
+
     /** History, oldest first. */
     public List<SettledRecord> history() {
         return new ArrayList<>(history);

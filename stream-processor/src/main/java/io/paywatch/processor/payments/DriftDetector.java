@@ -1,27 +1,61 @@
 package io.paywatch.processor.payments;
 
+import java.util.List;
+
 /**
- * Decides when a client's payments drift, and when they recover, from each new settlement.
+ * Decides when a client's payments drift, and when they recover, from each new settlement. A drift alert must mean
+ * "this client now pays late in a way that costs you", not merely "slower than before".
  *
  * <p>Two entry rules:
  * <ol>
  *   <li><b>Norm:</b> the EWMA of days to pay (alpha {@value #EWMA_ALPHA}) is above the tenant's norm + tolerance
  *       on two consecutive settlements. The confirmation stops one very late payment from pushing the EWMA over
- *       the line and raising an alert on its own.</li>
- *   <li><b>Change vs own baseline (CUSUM):</b> a client that always paid in 10 days and now pays in 25 is
- *       drifting even under a 30-day norm. The baseline (mean and variance of DTP) is learnt from the first
- *       {@value #BASELINE_WARMUP} settlements and then follows slowly (alpha {@value #BASELINE_ALPHA}) while the
- *       client behaves normally; it is frozen during a drift episode. Each settlement adds
- *       z = (DTP - mean) / sd, clipped to [{@value #Z_MIN}, {@value #Z_MAX}], to a one-sided CUSUM
- *       S = max(0, S + z - {@value #K}); drift is declared when S &gt; {@value #H}. CUSUM was chosen over a plain
- *       z-score because it accumulates evidence of a sustained shift: since one settlement adds at most
- *       {@value #Z_MAX} - {@value #K} = 2 &lt; {@value #H}, a single noisy payment can never fire it; two clearly
- *       late payments in a row can. sd has a floor of {@value #SD_FLOOR} days so a very regular client is not
- *       alarmed by a one-day wobble.</li>
+ *       the line and raising an alert on its own. The norm is the tenant's own line of what is acceptable, so
+ *       crossing it by the tenant's tolerance is material by definition.</li>
+ *   <li><b>Change vs own baseline (CUSUM), when material:</b> a client that always paid in 10 days and now pays in
+ *       45 on 30-day terms is drifting before its average crosses the norm. The baseline (mean and variance of
+ *       DTP) is learnt from the first {@value #BASELINE_WARMUP} settlements and then follows slowly (alpha
+ *       {@value #BASELINE_ALPHA}) while the client behaves normally; it is frozen during a drift episode. Each
+ *       settlement adds z = (DTP - mean) / sd, clipped to [{@value #Z_MIN}, {@value #Z_MAX}], to a one-sided
+ *       CUSUM S = min({@value #S_MAX}, max(0, S + z - {@value #K})); a shift is significant when S &gt; {@value #H}.
+ *       sd has a floor of {@value #SD_FLOOR} days so a very regular client is not alarmed by a one-day wobble.
+ *       <br>A significant shift raises PAYMENT_DRIFT only if it is also <b>material</b> ({@link #isMaterial}): the
+ *       settlement that tips it was paid after its due date, at least {@value #MATERIAL_LATE} of the last
+ *       {@value #MATERIAL_RUN} settlements were paid after their due dates, and those last {@value #MATERIAL_RUN}
+ *       settlements were on average past their due dates (mean of DTP - terms &gt; 0).
+ *       <br><i>Why this rule:</i> what a slower payment costs a freelancer is cash that arrives after the date they
+ *       planned around, and that date is the invoice's due date. A client moving from 5 to 10 days on 30-day
+ *       terms still pays three weeks before the money is due, so nothing the freelancer planned is touched: that
+ *       is statistics, not news. Requiring two late payments in the last three (not one) keeps the statistical
+ *       guard: one noisy payment can never fire, however late it is. Requiring the mean of the last three past
+ *       due stops a habitually early client with two slightly late payments from being alarmed: its recent
+ *       typical payment must have moved past the due date. Terms are each invoice's own, so mixed terms are
+ *       judged correctly.</li>
  * </ol>
- * <p>Recovery (hysteresis): the EWMA must be back at or under the norm itself (tolerance days below the entry
- * line) and the last {@value #RECOVERY_RUN} settlements must each be normal (DTP within one sd of the baseline,
- * or within the norm while there is no baseline). Entry and exit thresholds differ, so alerts do not flap.
+ * A significant but immaterial shift (5 to 10 days) is accepted as the client's new usual: while S is above
+ * {@value #H} and the shift is not material, the baseline's mean follows every settlement (alpha
+ * {@value #BASELINE_ALPHA}) instead of only the normal ones, so it moves to the new level and S falls back; S is
+ * capped at {@value #S_MAX} so that it does not store up an unbounded alarm. A shift that later becomes material
+ * still fires, because the baseline follows slowly (a client going from 12 to 43 days is alerted on its second late
+ * payment).
+ *
+ * <p><b>Recovery</b> (hysteresis) ends an episode with one RECOVERED, and says what was recovered
+ * ({@link RecoveryKind}):
+ * <ul>
+ *   <li>a <b>norm</b> episode recovers when the EWMA is back at or under the norm itself (tolerance days below the
+ *       entry line) and the last {@value #RECOVERY_RUN} settlements each took at most the norm: "back under the
+ *       30-day norm";</li>
+ *   <li>a <b>baseline</b> episode recovers when the last {@value #RECOVERY_RUN} settlements each took at most the
+ *       (frozen) baseline + 2 sd days and the EWMA is at most max(norm, baseline + 2 sd): "back to your usual 12
+ *       days"; or, when the client settles inside its terms again without returning to its old usual, when the
+ *       last {@value #RECOVERY_RUN} settlements were all paid by their due dates: "paying within terms again" (kind
+ *       {@code terms}). Without that second exit a client that went from 5 to 40 days and then to a steady 20
+ *       would stay in its episode for ever, and a later real drift could never be reported.</li>
+ * </ul>
+ * Entry and exit thresholds differ, so alerts do not flap.
+ *
+ * <p>The detector reads the client's settlements up to the one being evaluated, oldest first, that one last
+ * ({@code ClientProcessor} feeds them in event-time order as the watermark passes them).
  */
 public final class DriftDetector {
 
@@ -32,10 +66,16 @@ public final class DriftDetector {
     static final double SD_FLOOR = 2.0;
     static final double K = 0.5;
     static final double H = 3.5;
+    /** Cap of the CUSUM: H plus one settlement's largest step, so a stored-up alarm drains in a few settlements. */
+    static final double S_MAX = H + 2.0;
     static final double Z_MIN = -3.0;
     static final double Z_MAX = 2.5;
     static final int NORM_CONFIRMATIONS = 2;
     static final int RECOVERY_RUN = 3;
+    /** Settlements the materiality rule looks at. */
+    static final int MATERIAL_RUN = 3;
+    /** Of the last {@link #MATERIAL_RUN} settlements, how many must have been paid after their due dates. */
+    static final int MATERIAL_LATE = 2;
 
     /** {@code driftReason} of a drift entered by the norm rule (the AlertFacts.DRIFT_REASON value). */
     public static final String REASON_NORM = "norm";
@@ -45,46 +85,214 @@ public final class DriftDetector {
     /** What a settlement did to the drift state. */
     public enum Transition { NONE, DRIFT_STARTED, RECOVERED }
 
+    /**
+     * What a RECOVERED alert says was recovered; {@link #fact()} is the AlertFacts.RECOVERY_KIND value.
+     */
+    public enum RecoveryKind {
+        /** A norm episode ended: the EWMA is back at or under the tenant's norm. */
+        NORM("norm"),
+        /** A baseline episode ended: the client pays in its usual days again. */
+        BASELINE("baseline"),
+        /** A baseline episode ended: the client pays by the due date again, though not back at its old usual. */
+        TERMS("terms");
+
+        private final String fact;
+
+        RecoveryKind(String fact) {
+            this.fact = fact;
+        }
+
+        /** The fact value: {@code norm}, {@code baseline} or {@code terms}. */
+        public String fact() {
+            return fact;
+        }
+    }
+
+    /**
+     * The result of one settlement: the transition and, for {@link Transition#RECOVERED}, what was recovered
+     * (null otherwise).
+     */
+    public record Outcome(Transition transition, RecoveryKind recoveryKind) {
+
+        static final Outcome NONE = new Outcome(Transition.NONE, null);
+        static final Outcome STARTED = new Outcome(Transition.DRIFT_STARTED, null);
+    }
+
     private DriftDetector() {
     }
 
-    /** Updates {@code s} with a settlement of {@code daysToPay} days, and says whether a drift started or ended. */
+    /**
+     * Updates {@code s} with a settlement of {@code daysToPay} days, and says whether a drift started or ended.
+     * Same as {@link #evaluate}{@code .transition()}.
+     */
     public static Transition update(ClientState s, int daysToPay, int normDays, int toleranceDays) {
+        return evaluate(s, daysToPay, normDays, toleranceDays).transition();
+    }
+
+    /**
+     * Updates {@code s} with a settlement of {@code daysToPay} days (the newest record of {@code s.history()}), and
+     * says whether a drift started or ended, and what a recovery recovered.
+     *
+     * @param normDays      the tenant's payment norm, days
+     * @param toleranceDays the tenant's drift tolerance, days above the norm
+     */
+    public static Outcome evaluate(ClientState s, int daysToPay, int normDays, int toleranceDays) {
+        return evaluate(s, s.history(), daysToPay, normDays, toleranceDays);
+    }
+
+    /**
+     * As {@link #evaluate(ClientState, int, int, int)}, reading the recent settlements from {@code historyUpTo}
+     * (oldest first, the settlement being evaluated last) instead of the client's whole history. The processor feeds
+     * settlements in event-time order while later ones may already be in the history (they arrived early, within
+     * the allowed lateness); judging materiality and recovery only on what was settled by then keeps the outcome
+     * independent of the arrival order.
+     */
+    public static Outcome evaluate(ClientState s, List<SettledRecord> historyUpTo, int daysToPay, int normDays,
+            int toleranceDays) {
+        List<SettledRecord> h = historyUpTo;
         double x = daysToPay;
         s.ewma = Double.isNaN(s.ewma) ? x : EWMA_ALPHA * x + (1 - EWMA_ALPHA) * s.ewma;
         boolean baselineReady = s.baselineN >= BASELINE_WARMUP;
-        double sd = Math.max(SD_FLOOR, Math.sqrt(Math.max(0, s.baselineVar)));
+        double sd = sd(s);
         double z = baselineReady ? (x - s.baselineMean) / sd : 0;
         if (baselineReady) {
-            s.cusum = Math.max(0, s.cusum + Math.max(Z_MIN, Math.min(Z_MAX, z)) - K);
+            s.cusum = Math.min(S_MAX, Math.max(0, s.cusum + Math.max(Z_MIN, Math.min(Z_MAX, z)) - K));
         }
         s.aboveNormStreak = s.ewma > normDays + toleranceDays ? s.aboveNormStreak + 1 : 0;
         boolean normal = baselineReady ? z <= 1.0 : x <= normDays;
         s.consecutiveNormal = normal ? s.consecutiveNormal + 1 : 0;
 
         if (!s.drifting) {
-            learnBaseline(s, x, baselineReady, z);
             boolean normRule = s.aboveNormStreak >= NORM_CONFIRMATIONS;
-            boolean changeRule = baselineReady && s.cusum > H;
+            boolean shift = baselineReady && s.cusum > H;
+            boolean changeRule = shift && isMaterial(h);
+            learnBaseline(s, x, baselineReady, z, shift && !changeRule);
             if (normRule || changeRule) {
                 s.drifting = true;
                 s.driftEpisode++;
                 s.driftReason = normRule ? REASON_NORM : REASON_BASELINE;
                 s.consecutiveNormal = 0;
-                return Transition.DRIFT_STARTED;
+                return Outcome.STARTED;
             }
-            return Transition.NONE;
+            return Outcome.NONE;
         }
-        if (s.ewma <= normDays && s.consecutiveNormal >= RECOVERY_RUN) {
+        RecoveryKind kind = recovery(s, h, normDays);
+        if (kind != null) {
             s.drifting = false;
             s.cusum = 0;
             s.aboveNormStreak = 0;
-            return Transition.RECOVERED;
+            return new Outcome(Transition.RECOVERED, kind);
         }
-        return Transition.NONE;
+        return Outcome.NONE;
     }
 
-    private static void learnBaseline(ClientState s, double x, boolean baselineReady, double z) {
+    /**
+     * The one-line English summary of a drift transition, from the state right after {@link #evaluate}: what the
+     * client does now, against what (the norm or its usual days), and for a recovery what was recovered, e.g.
+     * "Client is back to its usual 12 days to pay (EWMA 13 days)" or "Client is back under the 30-day norm: EWMA
+     * 24 days to pay". Numbers are rounded to whole days.
+     */
+    public static String summary(ClientState s, Outcome outcome, int normDays, int toleranceDays) {
+        return summary(s, outcome, s.history.peekLast(), normDays, toleranceDays);
+    }
+
+    /** As {@link #summary(ClientState, Outcome, int, int)}, about the settlement {@code last} that was evaluated. */
+    public static String summary(ClientState s, Outcome outcome, SettledRecord last, int normDays,
+            int toleranceDays) {
+        int terms = last == null ? normDays : last.termsDays();
+        if (outcome.transition() == Transition.DRIFT_STARTED) {
+            if (REASON_NORM.equals(s.driftReason)) {
+                return String.format(java.util.Locale.ROOT, "Client now pays in %.0f days on average (EWMA), over "
+                        + "your %d-day norm by more than the %d days tolerance; its usual was %.0f days", s.ewma,
+                        normDays, toleranceDays, s.baselineMean);
+            }
+            return String.format(java.util.Locale.ROOT, "Client now pays late: %d days to pay on %d-day terms, "
+                    + "against its usual %.0f days (EWMA %.0f days)", last == null ? 0 : last.daysToPay(), terms,
+                    s.baselineMean, s.ewma);
+        }
+        if (outcome.transition() != Transition.RECOVERED) {
+            return "";
+        }
+        return switch (outcome.recoveryKind()) {
+            case NORM -> String.format(java.util.Locale.ROOT,
+                    "Client is back under the %d-day norm: EWMA %.0f days to pay", normDays, s.ewma);
+            case BASELINE -> String.format(java.util.Locale.ROOT,
+                    "Client is back to its usual %.0f days to pay (EWMA %.0f days)", s.baselineMean, s.ewma);
+            case TERMS -> String.format(java.util.Locale.ROOT, "Client pays within terms again: its last %d invoices "
+                    + "were paid by their due dates (EWMA %.0f days to pay)", RECOVERY_RUN, s.ewma);
+        };
+    }
+
+    /** The recovery the state shows now, or null while the episode goes on. */
+    private static RecoveryKind recovery(ClientState s, List<SettledRecord> h, int normDays) {
+        if (!REASON_BASELINE.equals(s.driftReason)) {
+            return s.ewma <= normDays && lastRunWithin(h, normDays) ? RecoveryKind.NORM : null;
+        }
+        double sd = sd(s);
+        double usual = s.baselineMean + 2 * sd;
+        if (lastRunWithin(h, usual) && s.ewma <= Math.max(normDays, usual)) {
+            return RecoveryKind.BASELINE;
+        }
+        if (lastRunOnTime(h)) {
+            return RecoveryKind.TERMS;
+        }
+        return null;
+    }
+
+    /**
+     * Whether the client's recent payments are late in a way that costs the freelancer (see the class comment):
+     * the newest settlement was paid after its due date, at least {@value #MATERIAL_LATE} of the last
+     * {@value #MATERIAL_RUN} were, and their mean signed days relative to the due date is positive.
+     */
+    static boolean isMaterial(List<SettledRecord> h) {
+        if (h.isEmpty() || h.get(h.size() - 1).daysLate() <= 0) {
+            return false;
+        }
+        int late = 0;
+        int seen = 0;
+        long vsDue = 0;
+        for (int i = h.size() - 1; i >= 0 && seen < MATERIAL_RUN; i--, seen++) {
+            SettledRecord r = h.get(i);
+            vsDue += r.daysVsDue();
+            if (r.daysLate() > 0) {
+                late++;
+            }
+        }
+        return late >= MATERIAL_LATE && vsDue > 0;
+    }
+
+    /** Whether the last {@value #RECOVERY_RUN} settlements each took at most {@code days} days to pay. */
+    private static boolean lastRunWithin(List<SettledRecord> h, double days) {
+        if (h.size() < RECOVERY_RUN) {
+            return false;
+        }
+        for (int i = 1; i <= RECOVERY_RUN; i++) {
+            if (h.get(h.size() - i).daysToPay() > days) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the last {@value #RECOVERY_RUN} settlements were each paid by their due dates. */
+    private static boolean lastRunOnTime(List<SettledRecord> h) {
+        if (h.size() < RECOVERY_RUN) {
+            return false;
+        }
+        for (int i = 1; i <= RECOVERY_RUN; i++) {
+            if (h.get(h.size() - i).daysLate() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The baseline's standard deviation with its floor, days. */
+    static double sd(ClientState s) {
+        return Math.max(SD_FLOOR, Math.sqrt(Math.max(0, s.baselineVar)));
+    }
+
+    private static void learnBaseline(ClientState s, double x, boolean baselineReady, double z, boolean absorb) {
         if (!baselineReady) {
             // Welford's running mean and variance over the warm-up settlements.
             s.baselineN++;
@@ -92,6 +300,11 @@ public final class DriftDetector {
             s.baselineMean += delta / s.baselineN;
             double m2 = s.baselineVar * Math.max(0, s.baselineN - 2) + delta * (x - s.baselineMean);
             s.baselineVar = s.baselineN > 1 ? m2 / (s.baselineN - 1) : 0;
+        } else if (absorb) {
+            // A significant but harmless shift is the client's new usual: the mean follows it. The variance does
+            // not, because a change of level is not noise; inflating sd would later call 20 days "your usual 9".
+            s.baselineMean += BASELINE_ALPHA * (x - s.baselineMean);
+            s.baselineN++;
         } else if (z <= K) {
             // Follow slow, benign change only; a suspicious settlement must not drag the baseline with it.
             double delta = x - s.baselineMean;

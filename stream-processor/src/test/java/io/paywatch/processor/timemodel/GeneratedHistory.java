@@ -101,20 +101,28 @@ public final class GeneratedHistory {
             Instant issuedAt = start.plus(Duration.ofHours(random.nextInt(24 * 60)));
             for (int i = 0; i < invoicesPerClient; i++) {
                 issuedAt = issuedAt.plus(Duration.ofHours(24L * (10 + random.nextInt(40)) + random.nextInt(24)));
-                h.addInvoice(random, tenant, client, client + "-inv-" + i, issuedAt);
+                h.addInvoice(random, tenant, client, client + "-inv-" + i, issuedAt, c % 6 == 5);
             }
         }
         h.events.sort(Comparator.comparing(Event::at).thenComparing(Event::eventId));
         return h;
     }
 
-    private void addInvoice(Random random, Tenant t, String client, String invoiceId, Instant issuedAt) {
+    /**
+     * One invoice and its fate. A habitually late client (every sixth) pays late four times in five, so the history
+     * also holds clients whose risk is high enough for INVOICE_AT_RISK.
+     */
+    private void addInvoice(Random random, Tenant t, String client, String invoiceId, Instant issuedAt,
+            boolean habituallyLate) {
         int terms = new int[] {14, 30, 45}[random.nextInt(3)];
         long amount = 100_00L + random.nextInt(5_000) * 100L;
         InvoiceEvent issue = Events.issued(t.id(), client, invoiceId, issuedAt, terms, amount);
         Instant dueAt = issuedAt.plus(Duration.ofDays(terms));
         add(t, client, issue);
         int roll = random.nextInt(100);
+        if (habituallyLate && roll < 80) {
+            roll = 30 + roll % 25; // the "late" branch below
+        }
         Instant settledAt = null;
         Instant voidedAt = null;
         String kind;

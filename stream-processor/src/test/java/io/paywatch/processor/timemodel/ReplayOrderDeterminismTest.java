@@ -118,10 +118,11 @@ class ReplayOrderDeterminismTest {
         assertThat(ordered.all()).extracting(PaymentAlert::getType).doesNotContain(AlertType.OVERDUE_CORRECTED)
                 .contains(AlertType.INVOICE_AT_RISK, AlertType.PAYMENT_DRIFT);
         assertThat(ordered.profiles().values()).doesNotContainNull();
-        // Risk at issue from what the client had settled by then: one per invoice, most from client history.
+        // Risk at issue from what the client had settled by then: one per invoice, many from client history (the
+        // basis needs 3 settlements by the issue date; the early invoices of each client have fewer).
         assertThat(ordered.risks()).hasSize(history.invoices.size());
         assertThat(ordered.risks().values()).filteredOn(r -> r.getBasis() == RiskBasis.CLIENT_HISTORY)
-                .hasSizeGreaterThan(history.invoices.size() / 2);
+                .hasSizeGreaterThan(history.invoices.size() / 3);
 
         for (long seed : new long[] {1, 2, 3}) {
             List<GeneratedHistory.Event> order = history.displaced(seed, L);
