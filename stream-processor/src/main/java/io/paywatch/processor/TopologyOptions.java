@@ -13,14 +13,25 @@ import java.time.Duration;
  * @param replayIdle             the wall-clock scanner runs only if no record was processed for this long, or
  *                               stream time is close to the wall clock (see {@code ClientProcessor})
  * @param replayLag              stream time this far behind the wall clock, with records flowing, means a replay
- * @param recentAlertsPerTenant  alerts kept per tenant (per partition) in the recent-alert store
+ * @param recentAlertsPerTenant  alerts kept per tenant per partition in the alert history (the tenant bound; over it,
+ *                               the client holding the most alerts loses its oldest; see {@code alerting.AlertLog})
  * @param profileEmitInterval    a changed client's profile is emitted (client-profiles and the profile store) at most
  *                               once per this much wall-clock time, as of its latest change; alerts are never
  *                               delayed. It adds up to this much to a profile's latency, on top of the commit interval
+ * @param alertsPerClient        alerts kept per client in the alert history; over it, the client's oldest goes
+ * @param alertRetention         the alert history's horizon: alerts that occurred more than this before the task's
+ *                               stream time are dropped from it (they stay on payment-alerts)
  */
 public record TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
         Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
-        Duration profileEmitInterval) {
+        Duration profileEmitInterval, int alertsPerClient, Duration alertRetention) {
+
+    /** Default {@link #recentAlertsPerTenant()}: alerts kept per tenant per partition. */
+    public static final int ALERTS_PER_TENANT = 20_000;
+    /** Default {@link #alertsPerClient()}. */
+    public static final int ALERTS_PER_CLIENT = 500;
+    /** Default {@link #alertRetention()}: the input topics' retention, so the history covers what can be replayed. */
+    public static final Duration ALERT_RETENTION = Duration.ofDays(400);
 
     /** Default {@link #profileEmitInterval()}: the commit interval, so a profile is at most one commit later. */
     public static final Duration PROFILE_EMIT_INTERVAL = Duration.ofMillis(StreamsDefaults.COMMIT_INTERVAL_MS);
@@ -32,18 +43,33 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
                 recentAlertsPerTenant, PROFILE_EMIT_INTERVAL);
     }
 
+    /** The options with the default alert-history bounds per client and in time. */
+    public TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
+            Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
+            Duration profileEmitInterval) {
+        this(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl, replayIdle, replayLag,
+                recentAlertsPerTenant, profileEmitInterval, ALERTS_PER_CLIENT, ALERT_RETENTION);
+    }
+
     /**
      * Defaults: scan every 30 s of wall clock and every hour of stream time, 500 invoices per scan, 180-day TTL,
-     * profiles at most once per commit interval.
+     * profiles at most once per commit interval; alert history of 400 days, 500 alerts per client and 20,000 per
+     * tenant per partition.
      */
     public static TopologyOptions defaults() {
         return new TopologyOptions(Duration.ofSeconds(30), Duration.ofHours(1), 500, Duration.ofDays(180),
-                Duration.ofMinutes(2), Duration.ofHours(6), 200);
+                Duration.ofMinutes(2), Duration.ofHours(6), ALERTS_PER_TENANT);
     }
 
     /** The same options with another {@link #profileEmitInterval()}. */
     public TopologyOptions withProfileEmitInterval(Duration interval) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
-                replayIdle, replayLag, recentAlertsPerTenant, interval);
+                replayIdle, replayLag, recentAlertsPerTenant, interval, alertsPerClient, alertRetention);
+    }
+
+    /** The same options with other alert-history bounds (per tenant per partition, per client, horizon). */
+    public TopologyOptions withAlertBounds(int perTenant, int perClient, Duration retention) {
+        return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
+                replayIdle, replayLag, perTenant, profileEmitInterval, perClient, retention);
     }
 }
