@@ -134,7 +134,8 @@ public class ProfileQueries {
             try (KeyValueIterator<String, PaymentAlert> it = alerts.reverseRange(lo, hi)) {
                 while (it.hasNext() && out.size() < max) {
                     KeyValue<String, PaymentAlert> kv = it.next();
-                    if (!kv.key.equals(cursor) && query.matches(kv.value)) {
+                    // A value can be null: an entry deleted in the record cache (evicted alert) not yet flushed.
+                    if (kv.value != null && !kv.key.equals(cursor) && query.matches(kv.value)) {
                         out.add(kv.value);
                     }
                 }
@@ -147,7 +148,7 @@ public class ProfileQueries {
         try (KeyValueIterator<String, String> it = index.reverseRange(lo, hi)) {
             while (it.hasNext() && out.size() < max) {
                 KeyValue<String, String> kv = it.next();
-                PaymentAlert alert = kv.key.equals(cursor) ? null : alerts.get(kv.value);
+                PaymentAlert alert = kv.value == null || kv.key.equals(cursor) ? null : alerts.get(kv.value);
                 if (alert != null && query.matches(alert)) {
                     out.add(alert);
                 }
