@@ -85,7 +85,7 @@ public class AlertEmailRenderer {
             AlertFacts.AVG_DAYS_LATE, AlertFacts.BUSINESS_DAYS_SILENT, AlertFacts.UNANSWERED_FOLLOW_UPS,
             AlertFacts.UNANSWERED_THREADS, AlertFacts.THREAD_ID, AlertFacts.REPLY_LATENCY_HOURS,
             AlertFacts.OVERDUE_INVOICE, AlertFacts.AFTER_HOURS_SHARE, AlertFacts.INBOUND_PER_WEEK,
-            AlertFacts.TIMEZONE);
+            AlertFacts.SETTLED_DATE, AlertFacts.TIMEZONE);
 
     /**
      * Main lines of a type ({@code <TYPE>.line1..4}) name only facts in {@link AlertFacts#REQUIRED} for that type

@@ -71,6 +71,7 @@ class TemplateFactsTest {
             Map.entry(AlertFacts.OVERDUE_INVOICE, "false"),
             Map.entry(AlertFacts.AFTER_HOURS_SHARE, "0.60"),
             Map.entry(AlertFacts.INBOUND_PER_WEEK, "3.5"),
+            Map.entry(AlertFacts.SETTLED_DATE, "2026-01-29"),
             Map.entry(AlertFacts.TIMEZONE, "Europe/Rome"));
 
     private final AlertEmailRenderer renderer = new AlertEmailRenderer();
