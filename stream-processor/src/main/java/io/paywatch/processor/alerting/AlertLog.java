@@ -247,6 +247,9 @@ public final class AlertLog {
         }
         for (KeyValue<String, PaymentAlert> kv : expired) {
             PaymentAlert old = kv.value;
+            if (old == null) {
+                continue; // already deleted in the record cache
+            }
             String clientKey = ClientKey.of(old.getTenantId(), old.getClientId());
             String indexKey = clientIndexKey(clientKey, old.getOccurredAt().toEpochMilli(), old.getAlertId());
             alerts.delete(kv.key);
