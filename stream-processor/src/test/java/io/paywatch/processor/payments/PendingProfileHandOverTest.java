@@ -14,6 +14,7 @@ import io.paywatch.schemas.Topics;
 import io.paywatch.testkit.KafkaBrokerExtension;
 import io.paywatch.testkit.KafkaTestClients;
 import io.paywatch.testkit.SharedKafka;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,6 +57,15 @@ class PendingProfileHandOverTest {
     void aProfileNotYetEmittedWhenTheTaskMovesIsEmittedByItsNextOwner() throws Exception {
         new TopicBootstrap(1, (short) 1).ensureTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedKafka.bootstrapServers()));
+        // The topics were just deleted and created again (KafkaBrokerExtension): on a loaded machine the broker's
+        // metadata can lag, and the global store then fails with "no partitions available for freelancer-settings".
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedKafka.bootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeTopics(
+                    List.of(Topics.FREELANCER_SETTINGS.name(), Topics.INVOICE_EVENTS.name(), Topics.MESSAGE_EVENTS.name()))
+                    .allTopicNames().get().values().stream().allMatch(d -> !d.partitions().isEmpty()
+                            && d.partitions().stream().allMatch(p -> p.leader() != null)));
+        }
         String applicationId = "handover-" + UUID.randomUUID();
         // Issued yesterday, due in 29 days: no deadline scan touches this client, so only the pending set can emit
         // its profile. (Not in the future: changelog records carry the event time, and the broker rejects
