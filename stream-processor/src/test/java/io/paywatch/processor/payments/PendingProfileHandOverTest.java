@@ -61,7 +61,7 @@ class PendingProfileHandOverTest {
         // metadata can lag, and the global store then fails with "no partitions available for freelancer-settings".
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedKafka.bootstrapServers()))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeTopics(
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.describeTopics(
                     List.of(Topics.FREELANCER_SETTINGS.name(), Topics.INVOICE_EVENTS.name(), Topics.MESSAGE_EVENTS.name()))
                     .allTopicNames().get().values().stream().allMatch(d -> !d.partitions().isEmpty()
                             && d.partitions().stream().allMatch(p -> p.leader() != null)));

@@ -14,11 +14,14 @@ import io.paywatch.contract.InvoiceIssued;
 import io.paywatch.contract.Money;
 import io.paywatch.contract.PaymentReceived;
 import io.paywatch.schemas.ClientKey;
+import io.paywatch.schemas.TopicBootstrap;
 import io.paywatch.schemas.Topics;
 import io.paywatch.testkit.KafkaBrokerExtension;
 import io.paywatch.testkit.KafkaTestClients;
 import io.paywatch.testkit.SharedKafka;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -96,6 +99,17 @@ class AlertHistoryApiTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
+        // Runs after KafkaBrokerExtension deleted every topic and before the app starts: create the topics here and
+        // wait until the broker's metadata shows their partitions, or Streams may start while they are not visible
+        // ("no partitions available for topic freelancer-settings"; seen on a loaded machine).
+        Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        new TopicBootstrap(3, (short) 1).ensureTopics(admin);
+        try (Admin client = Admin.create(admin)) {
+            List<String> names = Topics.ALL.stream().map(t -> t.name()).toList();
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.describeTopics(names)
+                    .allTopicNames().get().values().stream().allMatch(d -> d.partitions().size() == 3
+                            && d.partitions().stream().allMatch(p -> p.leader() != null)));
+        }
         try {
             return Map.of(
                     "kafka.bootstrap.servers", SharedKafka.bootstrapServers(),
