@@ -51,6 +51,14 @@ class GhostingHarnessTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "responsiveness-harness");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // A private state directory: the default /tmp/kafka-streams/<application id> is shared by every build on the
+        // machine, and a concurrent run of this test elsewhere holds its RocksDB lock.
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG,
+                    java.nio.file.Files.createTempDirectory("paywatch-ghosting-harness-").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         driver = new TopologyTestDriver(harness.topology(), props, wallClock);
         messages = driver.createInputTopic(Topics.MESSAGE_EVENTS.name(), Serdes.String().serializer(),
                 Topics.MESSAGE_EVENTS.valueSerde().serializer());
