@@ -6,7 +6,11 @@
   const REFRESH_MS = 5000;
   const NORM_DAYS = 30;
   const SVG = 'http://www.w3.org/2000/svg';
-  const state = { tenant: '', key: '', outbox: '', selected: null, timer: null };
+  const ALERTS_PAGE = 50;
+  const state = { tenant: '', key: '', outbox: '', selected: null, timer: null,
+    // The alert panel: its filters, the cursor of the next page, and whether more pages than the first are shown
+    // (then the 5-second refresh leaves the list alone rather than collapsing it to the first page).
+    alerts: { nextCursor: null, expanded: false, loading: false } };
 
   // --- helpers -------------------------------------------------------------------------------------------
   function el(tag, attrs, text) {
@@ -185,20 +189,71 @@
   }
 
   // --- alerts and emails ---------------------------------------------------------------------------------
-  function renderAlerts(alerts) {
-    const ul = document.getElementById('alerts');
-    clear(ul);
-    if (alerts.length === 0) ul.appendChild(el('li', { class: 'muted' }, 'No alerts yet.'));
-    alerts.forEach(a => {
-      const li = el('li', { 'data-alert': a.alertId });
-      li.appendChild(el('span', { class: 'sev ' + a.severity }, a.severity));
-      li.appendChild(el('strong', {}, a.type + ' '));
-      li.appendChild(el('span', {}, a.clientName || a.clientId));
-      li.appendChild(el('div', {}, a.summary));
-      li.appendChild(el('div', { class: 'meta' }, day(a.occurredAt) + (a.invoiceIds && a.invoiceIds.length
-        ? ' · ' + a.invoiceIds.join(', ') : '')));
-      ul.appendChild(li);
+  function alertQuery(cursor) {
+    const params = new URLSearchParams();
+    params.set('limit', String(ALERTS_PAGE));
+    [['type', 'alert-type'], ['severity', 'alert-severity'], ['clientId', 'alert-client']].forEach(([name, id]) => {
+      const value = document.getElementById(id).value;
+      if (value) params.set(name, value);
     });
+    if (cursor) params.set('cursor', cursor);
+    return '/alerts?' + params.toString();
+  }
+
+  function alertItem(a) {
+    const li = el('li', { 'data-alert': a.alertId });
+    li.appendChild(el('span', { class: 'sev ' + a.severity }, a.severity));
+    li.appendChild(el('strong', {}, a.type + ' '));
+    li.appendChild(el('span', {}, a.clientName || a.clientId));
+    li.appendChild(el('div', {}, a.summary));
+    li.appendChild(el('div', { class: 'meta' }, day(a.occurredAt) + (a.invoiceIds && a.invoiceIds.length
+      ? ' · ' + a.invoiceIds.join(', ') : '')));
+    return li;
+  }
+
+  function renderAlerts(page, append) {
+    const ul = document.getElementById('alerts');
+    if (!append) clear(ul);
+    page.alerts.forEach(a => ul.appendChild(alertItem(a)));
+    if (ul.children.length === 0) ul.appendChild(el('li', { class: 'muted' }, 'No alerts match.'));
+    state.alerts.nextCursor = page.nextCursor || null;
+    document.getElementById('alerts-more').classList.toggle('hidden', !state.alerts.nextCursor);
+  }
+
+  /** The first page with the current filters (on every refresh, unless more pages are shown). */
+  async function refreshAlerts(force) {
+    if (state.alerts.expanded && !force) return;
+    state.alerts.expanded = false;
+    renderAlerts(await api(alertQuery(null)), false);
+  }
+
+  async function loadMoreAlerts() {
+    if (!state.alerts.nextCursor || state.alerts.loading) return;
+    state.alerts.loading = true;
+    try {
+      const page = await api(alertQuery(state.alerts.nextCursor));
+      state.alerts.expanded = true;
+      renderAlerts(page, true);
+    } catch (e) {
+      setStatus('Cannot load more alerts: ' + e.message, true);
+    } finally {
+      state.alerts.loading = false;
+    }
+  }
+
+  /** Keeps the client filter's options in step with the clients table, keeping the current choice. */
+  function renderClientFilter(clients) {
+    const select = document.getElementById('alert-client');
+    const chosen = select.value;
+    const wanted = clients.map(c => c.clientId);
+    const shown = Array.from(select.options).slice(1).map(o => o.value);
+    if (wanted.join('\u0000') === shown.join('\u0000')) return;
+    while (select.options.length > 1) select.remove(1);
+    clients.forEach(c => {
+      const option = el('option', { value: c.clientId }, c.clientName || c.clientId);
+      select.appendChild(option);
+    });
+    select.value = wanted.includes(chosen) ? chosen : '';
   }
 
   async function refreshEmails() {
@@ -246,7 +301,8 @@
       if (state.selected && list.clients.some(c => c.clientId === state.selected)) {
         renderDetail(await api('/clients/' + encodeURIComponent(state.selected)));
       }
-      renderAlerts((await api('/alerts?limit=50')).alerts);
+      renderClientFilter(list.clients);
+      await refreshAlerts(false);
       setStatus('Tenant ' + state.tenant + ': ' + list.clients.length + ' client(s)'
         + (list.partial ? ' (some instances did not answer)' : '') + ' · updated '
         + new Date().toLocaleTimeString());
@@ -259,6 +315,7 @@
   function start() {
     if (state.timer) clearInterval(state.timer);
     state.selected = null;
+    state.alerts.expanded = false;
     refresh();
     state.timer = setInterval(refresh, REFRESH_MS);
   }
@@ -277,6 +334,10 @@
       state.key = document.getElementById('apikey').value.trim();
       start();
     });
+    ['alert-type', 'alert-severity', 'alert-client'].forEach(id =>
+      document.getElementById(id).addEventListener('change', () => refreshAlerts(true).catch(e =>
+        setStatus('Cannot load alerts: ' + e.message, true))));
+    document.getElementById('alerts-more').addEventListener('click', loadMoreAlerts);
     if (state.tenant && state.key) start();
     else refreshEmails();
   });

@@ -49,7 +49,7 @@ public final class Fixtures {
                     AlertFacts.TOLERANCE_DAYS, "7", AlertFacts.BASELINE_DAYS, "29", AlertFacts.DRIFT_REASON, "norm",
                     AlertFacts.DAYS_TO_PAY, "51");
             case RECOVERED -> Map.of(AlertFacts.EWMA_DAYS_TO_PAY, "27", AlertFacts.NORM_DAYS, "30",
-                    AlertFacts.DAYS_TO_PAY, "21");
+                    AlertFacts.DAYS_TO_PAY, "21", AlertFacts.RECOVERY_KIND, "norm");
             case GHOSTING -> Map.of(AlertFacts.BUSINESS_DAYS_SILENT, "6", AlertFacts.UNANSWERED_FOLLOW_UPS, "3",
                     AlertFacts.UNANSWERED_THREADS, "2", AlertFacts.OVERDUE_INVOICE, "true");
             case RESPONSIVE_AGAIN -> Map.of(AlertFacts.BUSINESS_DAYS_SILENT, "6",

@@ -38,7 +38,8 @@ import java.util.List;
  *                                                            │  open-invoices,        └─► invoice-risk
  *   freelancer-settings ─► GlobalKTable (freelancer-settings-store), read by the processor
  *                                                            │  due-index, client-state, client-profile-store,
- *                                                            │  recent-alert-store, profile-pending, tenant-risk-prior
+ *                                                            │  recent-alert-store, alert-client-index, profile-pending,
+ *                                                            │  tenant-risk-prior
  *                                                            │  + responsiveness stores
  *   bad records (undecodable or contract-breaking) ─► dead-letters, by the exception handlers
  * </pre>
@@ -133,6 +134,8 @@ public final class PaywatchTopology {
                         Serdes.String(), AvroSerde.of(ClientProfile.class)).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorStores.RECENT_ALERTS),
                         Serdes.String(), AvroSerde.of(PaymentAlert.class)).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorStores.ALERT_CLIENT_INDEX),
+                        Serdes.String(), Serdes.String()).withCachingEnabled(),
                 // Small (one entry per client changed in the last interval) and emptied every interval: kept in
                 // memory, changelogged for the hand-over; the cache folds a client's many writes into one.
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorStores.PENDING_PROFILES),

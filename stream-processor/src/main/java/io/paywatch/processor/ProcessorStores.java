@@ -13,10 +13,18 @@ public final class ProcessorStores {
     public static final String CLIENT_PROFILES = "client-profile-store";
 
     /**
-     * Recent alerts, keyed {@code tenantId|<occurredAt epoch millis, 13 digits zero-padded>|alertId} so a
-     * prefix scan by {@code tenantId|} lists a tenant's alerts in time order (queryable, bounded).
+     * The alert history, keyed {@code tenantId|<occurredAt epoch millis, 13 digits zero-padded>|alertId} so a
+     * tenant's alerts are one time-ordered key range (queryable; bounded per client, per tenant and in time by
+     * {@code alerting.AlertLog}). The name dates from when it held only the newest 200 alerts per tenant; it is kept
+     * so an upgraded instance keeps those through the same changelog.
      */
     public static final String RECENT_ALERTS = "recent-alert-store";
+
+    /**
+     * Index of the alert history by client: {@code tenantId|clientId<US><13-digit occurredAt>|alertId} (US = U+001F)
+     * → the {@link #RECENT_ALERTS} key, so one client's alerts are a prefix scan, oldest first (queryable).
+     */
+    public static final String ALERT_CLIENT_INDEX = "alert-client-index";
 
     /** Tenant settings as a global store, keyed tenantId. */
     public static final String SETTINGS = "freelancer-settings-store";

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param replayIdle             the wall-clock scanner runs only if no record was processed for this long, or
  *                               stream time is close to the wall clock (see {@code ClientProcessor})
  * @param replayLag              stream time this far behind the wall clock, with records flowing, means a replay
- * @param recentAlertsPerTenant  alerts kept per tenant (per partition) in the recent-alert store
+ * @param recentAlertsPerTenant  alerts kept per tenant per partition in the alert history (the tenant bound; over it,
+ *                               the client holding the most alerts loses its oldest; see {@code alerting.AlertLog})
  * @param profileEmitInterval    a changed client's profile is emitted (client-profiles and the profile store) at most
  *                               once per this much wall-clock time, as of its latest change; alerts are never
  *                               delayed. It adds up to this much to a profile's latency, on top of the commit interval
@@ -22,10 +23,13 @@ import java.time.Duration;
  *                               the wall clock when live). Overdue steps, risk at issue and the drift detector wait
  *                               this long; a fact later than this corrects an alert already raised (OVERDUE_CORRECTED).
  *                               Must be positive. See the README, Time model
+ * @param alertsPerClient        alerts kept per client in the alert history; over it, the client's oldest goes
+ * @param alertRetention         the alert history's horizon: alerts that occurred more than this before the task's
+ *                               stream time are dropped from it (they stay on payment-alerts)
  */
 public record TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
         Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
-        Duration profileEmitInterval, Duration allowedLateness) {
+        Duration profileEmitInterval, Duration allowedLateness, int alertsPerClient, Duration alertRetention) {
 
     /**
      * Default {@link #allowedLateness()}: 3 days. A bank feed or an accounting sync posts a payment one to three
@@ -33,6 +37,12 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
      * without delaying an overdue alert by more than the default grace period does.
      */
     public static final Duration ALLOWED_LATENESS = Duration.ofDays(3);
+    /** Default {@link #recentAlertsPerTenant()}: alerts kept per tenant per partition. */
+    public static final int ALERTS_PER_TENANT = 20_000;
+    /** Default {@link #alertsPerClient()}. */
+    public static final int ALERTS_PER_CLIENT = 500;
+    /** Default {@link #alertRetention()}: the input topics' retention, so the history covers what can be replayed. */
+    public static final Duration ALERT_RETENTION = Duration.ofDays(400);
 
     public TopologyOptions {
         if (allowedLateness == null || allowedLateness.isNegative() || allowedLateness.isZero()) {
@@ -48,6 +58,14 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
                 recentAlertsPerTenant, profileEmitInterval, ALLOWED_LATENESS);
     }
 
+    /** The options with the default alert-history bounds per client and in time. */
+    public TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
+            Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
+            Duration profileEmitInterval, Duration allowedLateness) {
+        this(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl, replayIdle, replayLag,
+                recentAlertsPerTenant, profileEmitInterval, allowedLateness, ALERTS_PER_CLIENT, ALERT_RETENTION);
+    }
+
     /** Default {@link #profileEmitInterval()}: the commit interval, so a profile is at most one commit later. */
     public static final Duration PROFILE_EMIT_INTERVAL = Duration.ofMillis(StreamsDefaults.COMMIT_INTERVAL_MS);
 
@@ -60,22 +78,31 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
 
     /**
      * Defaults: scan every 30 s of wall clock and every hour of stream time, 500 invoices per scan, 180-day TTL,
-     * profiles at most once per commit interval, 3 days of allowed lateness.
+     * profiles at most once per commit interval, 3 days of allowed lateness; alert history of 400 days, 500 alerts
+     * per client and 20,000 per tenant per partition.
      */
     public static TopologyOptions defaults() {
         return new TopologyOptions(Duration.ofSeconds(30), Duration.ofHours(1), 500, Duration.ofDays(180),
-                Duration.ofMinutes(2), Duration.ofHours(6), 200);
+                Duration.ofMinutes(2), Duration.ofHours(6), ALERTS_PER_TENANT);
     }
 
     /** The same options with another {@link #profileEmitInterval()}. */
     public TopologyOptions withProfileEmitInterval(Duration interval) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
-                replayIdle, replayLag, recentAlertsPerTenant, interval, allowedLateness);
+                replayIdle, replayLag, recentAlertsPerTenant, interval, allowedLateness, alertsPerClient,
+                alertRetention);
     }
 
     /** The same options with another {@link #allowedLateness()}. */
     public TopologyOptions withAllowedLateness(Duration lateness) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
-                replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, lateness);
+                replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, lateness, alertsPerClient,
+                alertRetention);
+    }
+
+    /** The same options with other alert-history bounds (per tenant per partition, per client, horizon). */
+    public TopologyOptions withAlertBounds(int perTenant, int perClient, Duration retention) {
+        return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
+                replayIdle, replayLag, perTenant, profileEmitInterval, allowedLateness, perClient, retention);
     }
 }

@@ -17,14 +17,16 @@ public class DeliveryMetrics {
     public static final String EMAILS_FAILED = "paywatch.alerts.emails.failed";
     /** Emails held, by reason: quiet-hours or digest. */
     public static final String EMAILS_DEFERRED = "paywatch.alerts.emails.deferred";
-    /** Alerts not emailed on purpose, by reason: cooldown, opted-out or stale. */
+    /** Alerts not emailed on purpose, by reason: cooldown, opted-out, stale or resolved. */
     public static final String EMAILS_SUPPRESSED = "paywatch.alerts.emails.suppressed";
     /** From the alert's occurredAt to SMTP acceptance. */
     public static final String EMAIL_LATENCY = "paywatch.alerts.email.latency";
-    /** Webhook deliveries skipped on purpose, by reason: stale. */
+    /** Webhook deliveries skipped on purpose, by reason: stale or resolved. */
     public static final String WEBHOOKS_SUPPRESSED = "paywatch.alerts.webhooks.suppressed";
     /** Suppression reason of alerts older than max-alert-age. */
     public static final String REASON_STALE = "stale";
+    /** Suppression reason of an INVOICE_OVERDUE about an invoice already settled when the alert was raised. */
+    public static final String REASON_RESOLVED = "resolved";
     /** Webhook POSTs answered 2xx. */
     public static final String WEBHOOKS_SENT = "paywatch.alerts.webhooks.sent";
     /** Webhook POSTs that failed; each is retried. */

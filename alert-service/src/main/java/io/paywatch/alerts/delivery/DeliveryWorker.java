@@ -15,6 +15,7 @@ import io.paywatch.alerts.templates.AlertEmailRenderer;
 import io.paywatch.alerts.templates.RenderedEmail;
 import io.paywatch.alerts.webhook.WebhookSender;
 import io.paywatch.contract.AlertDelivery;
+import io.paywatch.contract.AlertType;
 import io.paywatch.contract.DeadLetter;
 import io.paywatch.contract.DeliveryMode;
 import io.paywatch.contract.DeliveryStatus;
@@ -61,6 +62,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -253,9 +255,15 @@ public class DeliveryWorker {
     private boolean deliverEmail(PaymentAlert alert, FreelancerSettings tenant, int priorAttempts) {
         Instant now = clock.instant();
         Decision decision = DeliveryPolicy.decideEmail(alert, tenant, now,
-                log.lastEmailSent(alert.getTenantId(), alert.getClientId(), alert.getType()), config.maxAlertAge());
+                log.lastEmailSent(alert.getTenantId(), alert.getClientId(), alert.getType()), config.maxAlertAge(),
+                overdueEmailed(alert));
         String key = alert.getAlertId();
-        if (decision instanceof Decision.Stale stale) {
+        if (decision instanceof Decision.Resolved resolved) {
+            write(key, alert, DeliveryStatus.SUPPRESSED_RESOLVED, priorAttempts, null,
+                    resolvedDetail(resolved.settledDate()), false);
+            metrics.emailSuppressed(DeliveryMetrics.REASON_RESOLVED);
+            LOG.debug("Alert {} not emailed: the invoice was settled on {}", key, resolved.settledDate());
+        } else if (decision instanceof Decision.Stale stale) {
             write(key, alert, DeliveryStatus.SUPPRESSED_STALE, priorAttempts, null, staleDetail(stale.age()), false);
             metrics.emailSuppressed(DeliveryMetrics.REASON_STALE);
             LOG.debug("Alert {} not emailed: occurred {} ago", key, stale.age());
@@ -326,8 +334,16 @@ public class DeliveryWorker {
     /** Webhook channel: POST now, park RETRYING on failure. Not subject to quiet hours, digest or cooldown. */
     private void deliverWebhook(PaymentAlert alert, FreelancerSettings tenant, int priorAttempts) {
         String key = DeliveryLog.webhookKey(alert.getAlertId());
-        // Same rule as email: a replay of history must not flood the receiver either.
-        var stale = DeliveryPolicy.stale(alert, clock.instant(), config.maxAlertAge());
+        // Same rules as email: a replay of history must not flood the receiver either.
+        var resolved = DeliveryPolicy.resolved(alert);
+        if (resolved.isPresent()) {
+            write(key, alert, DeliveryStatus.SUPPRESSED_RESOLVED, priorAttempts, null,
+                    resolvedDetail(resolved.get()), false);
+            metrics.webhookSuppressed(DeliveryMetrics.REASON_RESOLVED);
+            return;
+        }
+        var stale = alert.getType() == AlertType.OVERDUE_CORRECTED && overdueEmailed(alert) ? Optional.<Duration>empty()
+                : DeliveryPolicy.stale(alert, clock.instant(), config.maxAlertAge());
         if (stale.isPresent()) {
             write(key, alert, DeliveryStatus.SUPPRESSED_STALE, priorAttempts, null, staleDetail(stale.get()), false);
             metrics.webhookSuppressed(DeliveryMetrics.REASON_STALE);
@@ -442,6 +458,15 @@ public class DeliveryWorker {
         }
         metrics.emailSent(Duration.between(alerts.get(0).getOccurredAt(), clock.instant()));
         LOG.info("Emailed digest {} with {} alerts to tenant {}", messageId, alerts.size(), tenantId);
+    }
+
+    /** Whether an INVOICE_OVERDUE email about the alert's client was ever sent (a correction may then be news). */
+    private boolean overdueEmailed(PaymentAlert alert) {
+        return log.lastEmailSent(alert.getTenantId(), alert.getClientId(), AlertType.INVOICE_OVERDUE).isPresent();
+    }
+
+    private static String resolvedDetail(String settledDate) {
+        return "the invoice was already settled (paid or voided) on " + settledDate + " when the alert was raised";
     }
 
     private String staleDetail(Duration age) {

@@ -30,6 +30,13 @@ public sealed interface Decision {
     record Stale(Duration age) implements Decision {
     }
 
+    /**
+     * An INVOICE_OVERDUE raised for an invoice that had already been settled or voided (its facts carry
+     * {@code settledDate}): history, not news.
+     */
+    record Resolved(String settledDate) implements Decision {
+    }
+
     /** No settings for the tenant yet: nowhere to send; retry later, never drop. */
     record NoSettings() implements Decision {
     }

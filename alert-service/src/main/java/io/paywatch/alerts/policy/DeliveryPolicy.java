@@ -1,9 +1,11 @@
 package io.paywatch.alerts.policy;
 
 import io.paywatch.contract.AlertOptIns;
+import io.paywatch.contract.AlertType;
 import io.paywatch.contract.DeliveryMode;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.AlertFacts;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,19 +13,45 @@ import java.util.Optional;
 
 /**
  * The per-tenant rules, as a pure function of the alert, the settings, the time and the last email of the same
- * kind. Order matters: staleness first (history is never news, whatever the tenant's settings, so a backfill is
- * settled even before the tenant has settings), opt-out next (nothing to hold), digest next (the digest ignores cooldown and quiet
- * hours: it is one email at the end of the quiet hours), then cooldown, then quiet hours.
+ * kind. Order matters: an overdue alert about an invoice already settled first, then staleness (history is never
+ * news, whatever the tenant's settings, so a backfill is settled even before the tenant has settings), opt-out next
+ * (nothing to hold), digest next (the digest ignores cooldown and quiet hours: it is one email at the end of the
+ * quiet hours), then cooldown, then quiet hours.
+ *
+ * <p>OVERDUE_CORRECTED withdraws an INVOICE_OVERDUE that a late payment or void proved wrong. A correction must never
+ * be swallowed while the false alarm may have been read: it is exempt from the cooldown (whatever was emailed about
+ * this client before), and from staleness whenever an INVOICE_OVERDUE email about the same client was ever sent
+ * (the correction can arrive long after the alarm, for example a bank feed weeks late). It still respects opt-out,
+ * digest mode and quiet hours.
  */
 public final class DeliveryPolicy {
 
     private DeliveryPolicy() {
     }
 
-    /** The decision for the email channel; {@code maxAlertAge} is the staleness limit (see {@link #stale}). */
+    /**
+     * The decision for the email channel, for an alert type whose overdue emails about this client are unknown
+     * (see {@link #decideEmail(PaymentAlert, FreelancerSettings, Instant, Optional, Duration, boolean)}).
+     */
     public static Decision decideEmail(PaymentAlert alert, FreelancerSettings settings, Instant now,
             Optional<Instant> lastSentSameClientAndType, Duration maxAlertAge) {
-        Optional<Duration> stale = stale(alert, now, maxAlertAge);
+        return decideEmail(alert, settings, now, lastSentSameClientAndType, maxAlertAge, false);
+    }
+
+    /**
+     * The decision for the email channel; {@code maxAlertAge} is the staleness limit (see {@link #stale});
+     * {@code overdueEmailedForClient} says whether an INVOICE_OVERDUE email about the alert's client was ever sent
+     * (it keeps a late correction from being suppressed as stale).
+     */
+    public static Decision decideEmail(PaymentAlert alert, FreelancerSettings settings, Instant now,
+            Optional<Instant> lastSentSameClientAndType, Duration maxAlertAge, boolean overdueEmailedForClient) {
+        Optional<String> resolved = resolved(alert);
+        if (resolved.isPresent()) {
+            return new Decision.Resolved(resolved.get());
+        }
+        boolean correction = alert.getType() == AlertType.OVERDUE_CORRECTED;
+        Optional<Duration> stale = correction && overdueEmailedForClient ? Optional.empty()
+                : stale(alert, now, maxAlertAge);
         if (stale.isPresent()) {
             return new Decision.Stale(stale.get());
         }
@@ -36,7 +64,7 @@ public final class DeliveryPolicy {
         if (settings.getDeliveryMode() == DeliveryMode.DAILY_DIGEST) {
             return new Decision.QueueForDigest();
         }
-        if (lastSentSameClientAndType.isPresent() && settings.getCooldownHours() > 0) {
+        if (!correction && lastSentSameClientAndType.isPresent() && settings.getCooldownHours() > 0) {
             Instant last = lastSentSameClientAndType.get();
             if (now.isBefore(last.plus(Duration.ofHours(settings.getCooldownHours())))) {
                 return new Decision.Cooldown(last);
@@ -46,6 +74,19 @@ public final class DeliveryPolicy {
             return new Decision.DeferQuietHours(QuietHours.nextEnd(now, settings));
         }
         return new Decision.Send();
+    }
+
+    /**
+     * The settled date of an INVOICE_OVERDUE whose facts carry {@link AlertFacts#SETTLED_DATE}: the invoice had been
+     * paid or voided by the time the alert was raised (a backfill's history), so it is neither emailed nor
+     * webhooked. Empty for any other alert.
+     */
+    public static Optional<String> resolved(PaymentAlert alert) {
+        if (alert.getType() != AlertType.INVOICE_OVERDUE || alert.getFacts() == null) {
+            return Optional.empty();
+        }
+        String settled = alert.getFacts().get(AlertFacts.SETTLED_DATE);
+        return settled == null || settled.isBlank() ? Optional.empty() : Optional.of(settled);
     }
 
     /**

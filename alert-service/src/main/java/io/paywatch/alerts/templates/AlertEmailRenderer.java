@@ -80,12 +80,12 @@ public class AlertEmailRenderer {
     public static final List<String> KNOWN_FACTS = List.of(AlertFacts.DAYS_PAST_DUE, AlertFacts.DUE_DATE,
             AlertFacts.ISSUED_DATE, AlertFacts.ESCALATION_STEP, AlertFacts.GRACE_DAYS, AlertFacts.DAYS_TO_PAY,
             AlertFacts.EWMA_DAYS_TO_PAY, AlertFacts.NORM_DAYS, AlertFacts.TOLERANCE_DAYS, AlertFacts.BASELINE_DAYS,
-            AlertFacts.DRIFT_REASON, AlertFacts.LATE_PROBABILITY, AlertFacts.EXPECTED_DAYS_TO_PAY,
-            AlertFacts.EXPECTED_SETTLE_DATE, AlertFacts.LATE_INVOICES, AlertFacts.RECENT_INVOICES,
+            AlertFacts.DRIFT_REASON, AlertFacts.RECOVERY_KIND, AlertFacts.LATE_PROBABILITY,
+            AlertFacts.EXPECTED_DAYS_TO_PAY, AlertFacts.EXPECTED_SETTLE_DATE, AlertFacts.LATE_INVOICES, AlertFacts.RECENT_INVOICES,
             AlertFacts.AVG_DAYS_LATE, AlertFacts.BUSINESS_DAYS_SILENT, AlertFacts.UNANSWERED_FOLLOW_UPS,
             AlertFacts.UNANSWERED_THREADS, AlertFacts.THREAD_ID, AlertFacts.REPLY_LATENCY_HOURS,
             AlertFacts.OVERDUE_INVOICE, AlertFacts.AFTER_HOURS_SHARE, AlertFacts.INBOUND_PER_WEEK,
-            AlertFacts.TIMEZONE);
+            AlertFacts.SETTLED_DATE, AlertFacts.TIMEZONE);
 
     /**
      * Main lines of a type ({@code <TYPE>.line1..4}) name only facts in {@link AlertFacts#REQUIRED} for that type

@@ -7,10 +7,12 @@ import io.paywatch.contract.DeliveryMode;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.Language;
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.AlertFacts;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,5 +111,53 @@ class DeliveryPolicyTest {
                 .isInstanceOf(Decision.Stale.class);
         // An alert dated in the future (clock skew) is never stale.
         assertThat(DeliveryPolicy.stale(overdue, occurred.minus(Duration.ofDays(30)), MAX_AGE)).isEmpty();
+    }
+
+    @Test
+    void anOverdueAlertAboutASettledInvoiceIsResolvedBeforeAnyOtherRule() {
+        Instant now = Instant.parse("2025-03-12T10:00:00Z");
+        Map<String, String> facts = new java.util.HashMap<>(overdue.getFacts());
+        facts.put(AlertFacts.SETTLED_DATE, "2025-02-20");
+        PaymentAlert settled = Fixtures.alert("a", "t", "c", "Acme", AlertType.INVOICE_OVERDUE).setFacts(facts).build();
+        assertThat(DeliveryPolicy.decideEmail(settled, rome, now, Optional.empty(), MAX_AGE))
+                .isEqualTo(new Decision.Resolved("2025-02-20"));
+        // Before staleness, missing settings, cooldown and quiet hours: it is history whatever else holds.
+        PaymentAlert old = Fixtures.alert("a", "t", "c", "Acme", AlertType.INVOICE_OVERDUE).setFacts(facts)
+                .setOccurredAt(now.minus(Duration.ofDays(100))).build();
+        assertThat(DeliveryPolicy.decideEmail(old, null, Instant.parse("2025-03-12T21:30:00Z"),
+                Optional.of(now), MAX_AGE)).isInstanceOf(Decision.Resolved.class);
+        // Not resolved: no settledDate, a blank one, or another type carrying it (a correction).
+        assertThat(DeliveryPolicy.resolved(overdue)).isEmpty();
+        facts.put(AlertFacts.SETTLED_DATE, " ");
+        assertThat(DeliveryPolicy.resolved(Fixtures.alert("a", "t", "c", "Acme", AlertType.INVOICE_OVERDUE)
+                .setFacts(facts).build())).isEmpty();
+        PaymentAlert correction = Fixtures.alert("k", "t", "c", "Acme", AlertType.OVERDUE_CORRECTED).build();
+        assertThat(correction.getFacts()).containsKey(AlertFacts.SETTLED_DATE);
+        assertThat(DeliveryPolicy.decideEmail(correction, rome, now, Optional.empty(), MAX_AGE))
+                .isInstanceOf(Decision.Send.class);
+    }
+
+    @Test
+    void aCorrectionIgnoresTheCooldownAndIsStaleOnlyWhenNoOverdueEmailWentOut() {
+        Instant now = Instant.parse("2025-03-12T10:00:00Z");
+        PaymentAlert correction = Fixtures.alert("k", "t", "c", "Acme", AlertType.OVERDUE_CORRECTED).build();
+        assertThat(DeliveryPolicy.decideEmail(correction, rome, now, Optional.of(now.minus(Duration.ofHours(1))),
+                MAX_AGE, true)).isInstanceOf(Decision.Send.class);
+        PaymentAlert late = Fixtures.alert("k", "t", "c", "Acme", AlertType.OVERDUE_CORRECTED)
+                .setOccurredAt(now.minus(Duration.ofDays(30))).build();
+        assertThat(DeliveryPolicy.decideEmail(late, rome, now, Optional.empty(), MAX_AGE, true))
+                .isInstanceOf(Decision.Send.class);
+        assertThat(DeliveryPolicy.decideEmail(late, rome, now, Optional.empty(), MAX_AGE, false))
+                .isInstanceOf(Decision.Stale.class);
+        // Quiet hours, opt-out and digest still apply.
+        assertThat(DeliveryPolicy.decideEmail(correction, rome, Instant.parse("2025-03-12T21:30:00Z"),
+                Optional.empty(), MAX_AGE, true)).isInstanceOf(Decision.DeferQuietHours.class);
+        FreelancerSettings optedOut = Fixtures.settings("t", "x@example.com", Language.IT)
+                .setAlertOptIns(AlertOptIns.newBuilder().setInvoiceOverdue(false).build()).build();
+        assertThat(DeliveryPolicy.decideEmail(correction, optedOut, now, Optional.empty(), MAX_AGE, true))
+                .isInstanceOf(Decision.OptedOut.class);
+        // Every other type keeps its cooldown, whatever the overdue history.
+        assertThat(DeliveryPolicy.decideEmail(overdue, rome, now, Optional.of(now.minus(Duration.ofHours(1))),
+                MAX_AGE, true)).isInstanceOf(Decision.Cooldown.class);
     }
 }

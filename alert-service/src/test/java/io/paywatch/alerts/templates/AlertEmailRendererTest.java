@@ -35,7 +35,8 @@ class AlertEmailRendererTest {
     /** The figure each type's subject must name. */
     private static final Map<AlertType, String> SUBJECT_FIGURE = Map.of(AlertType.INVOICE_OVERDUE, "17",
             AlertType.INVOICE_AT_RISK, "82", AlertType.PAYMENT_DRIFT, "44", AlertType.RECOVERED, "27",
-            AlertType.GHOSTING, "6", AlertType.RESPONSIVE_AGAIN, "6", AlertType.AFTER_HOURS_CONTACT, "45");
+            AlertType.GHOSTING, "6", AlertType.RESPONSIVE_AGAIN, "6", AlertType.AFTER_HOURS_CONTACT, "45",
+            AlertType.OVERDUE_CORRECTED, "21");
 
     private final AlertEmailRenderer renderer = new AlertEmailRenderer();
 

@@ -57,6 +57,7 @@ class TemplateFactsTest {
             Map.entry(AlertFacts.TOLERANCE_DAYS, "7"),
             Map.entry(AlertFacts.BASELINE_DAYS, "29.0"),
             Map.entry(AlertFacts.DRIFT_REASON, "baseline"),
+            Map.entry(AlertFacts.RECOVERY_KIND, "baseline"),
             Map.entry(AlertFacts.LATE_PROBABILITY, "0.82"),
             Map.entry(AlertFacts.EXPECTED_DAYS_TO_PAY, "51.3"),
             Map.entry(AlertFacts.EXPECTED_SETTLE_DATE, "2026-02-21"),
@@ -71,6 +72,7 @@ class TemplateFactsTest {
             Map.entry(AlertFacts.OVERDUE_INVOICE, "false"),
             Map.entry(AlertFacts.AFTER_HOURS_SHARE, "0.60"),
             Map.entry(AlertFacts.INBOUND_PER_WEEK, "3.5"),
+            Map.entry(AlertFacts.SETTLED_DATE, "2026-01-29"),
             Map.entry(AlertFacts.TIMEZONE, "Europe/Rome"));
 
     private final AlertEmailRenderer renderer = new AlertEmailRenderer();

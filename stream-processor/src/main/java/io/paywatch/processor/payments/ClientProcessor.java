@@ -22,6 +22,7 @@ import io.paywatch.contract.Severity;
 import io.paywatch.contract.VoidReason;
 import io.paywatch.processor.ProcessorStores;
 import io.paywatch.processor.TopologyOptions;
+import io.paywatch.processor.alerting.AlertLog;
 import io.paywatch.processor.classification.Classifier;
 import io.paywatch.processor.ops.ContractViolation;
 import io.paywatch.processor.ops.EventTimeExtractor;
@@ -108,7 +109,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private KeyValueStore<String, String> dueIndex;
     private KeyValueStore<String, ClientState> clientStates;
     private KeyValueStore<String, ClientProfile> profiles;
-    private KeyValueStore<String, PaymentAlert> recentAlerts;
+    private AlertLog alertLog;
     private KeyValueStore<String, Object> settingsStore;
     private KeyValueStore<String, Long> pendingProfileStore;
     private KeyValueStore<String, TenantPrior> tenantPriors;
@@ -131,8 +132,6 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private long lastBehindWallMs = NONE;
     /** Whether the record being processed changed the client's {@link ClientState} (so it must be written). */
     private boolean stateChanged;
-    /** Keys of recent-alert-store per tenant prefix (in memory, loaded lazily; see trimRecentAlerts). */
-    private final Map<String, TreeSet<String>> recentAlertKeys = new HashMap<>();
 
     public ClientProcessor(TopologyOptions options) {
         this.options = options;
@@ -143,7 +142,6 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         this.context = context;
         // A revived task re-runs init on the same instance after its stores were restored: start from the stores.
         dueHint = Long.MIN_VALUE;
-        recentAlertKeys.clear();
         lateness = options.allowedLateness().toMillis();
         this.metrics = ProcessorMetrics.from(context.appConfigs());
         seenEvents = context.getStateStore(ProcessorStores.SEEN_EVENTS);
@@ -151,7 +149,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         dueIndex = context.getStateStore(ProcessorStores.DUE_INDEX);
         clientStates = context.getStateStore(ProcessorStores.CLIENT_STATE);
         profiles = context.getStateStore(ProcessorStores.CLIENT_PROFILES);
-        recentAlerts = context.getStateStore(ProcessorStores.RECENT_ALERTS);
+        alertLog = new AlertLog(context, options);
         settingsStore = context.getStateStore(ProcessorStores.SETTINGS);
         pendingProfileStore = context.getStateStore(ProcessorStores.PENDING_PROFILES);
         tenantPriors = context.getStateStore(ProcessorStores.TENANT_RISK_PRIOR);
@@ -934,41 +932,14 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 .build();
     }
 
-    /** Emits an alert, remembers it in the bounded recent-alert store and counts it. */
+    /** Emits an alert, keeps it in the bounded alert history ({@link AlertLog}) and counts it. */
     private void raise(PaymentAlert alert) {
         String clientKey = ClientKey.of(alert.getTenantId(), alert.getClientId());
-        String tenantPrefix = ClientKey.tenantPrefix(alert.getTenantId());
-        String key = tenantPrefix + pad13(alert.getOccurredAt().toEpochMilli()) + ClientKey.SEPARATOR
-                + alert.getAlertId();
-        recentAlerts.put(key, alert);
-        trimRecentAlerts(tenantPrefix, key);
+        alertLog.record(alert);
         metrics.alertRaised(alert.getType());
         // Output records carry the processing (wall-clock) time: years-old event times would let retention
         // delete the alerts of a backfill almost at once. Event time is in the payload.
         context.forward(new Record<>(clientKey, alert, context.currentSystemTimeMs()));
-    }
-
-    /**
-     * Keeps the newest {@code recentAlertsPerTenant} alerts of the tenant. The tenant's keys are read from the store
-     * once (per task) and then kept in memory: scanning the store on every alert decoded up to 200 alerts each time
-     * and was the largest single cost of the topology (see README, Performance).
-     */
-    private void trimRecentAlerts(String tenantPrefix, String newKey) {
-        TreeSet<String> keys = recentAlertKeys.get(tenantPrefix);
-        if (keys == null) {
-            keys = new TreeSet<>();
-            try (KeyValueIterator<String, PaymentAlert> it = recentAlerts.prefixScan(tenantPrefix,
-                    new StringSerializer())) {
-                while (it.hasNext()) {
-                    keys.add(it.next().key);
-                }
-            }
-            recentAlertKeys.put(tenantPrefix, keys);
-        }
-        keys.add(newKey);
-        while (keys.size() > options.recentAlertsPerTenant()) {
-            recentAlerts.delete(keys.pollFirst()); // oldest first: keys sort by occurredAt
-        }
     }
 
     /** Epoch millis as 13 zero-padded digits (negative as 0), so string order is time order. */

@@ -6,13 +6,17 @@ import io.micronaut.http.HttpStatus;
 import io.paywatch.contract.ClientProfile;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.processor.ProcessorStores;
+import io.paywatch.processor.alerting.AlertLog;
 import io.paywatch.schemas.ClientKey;
 import jakarta.inject.Singleton;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -21,11 +25,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Interactive queries of this instance's state stores ({@link ProcessorStores#CLIENT_PROFILES},
@@ -73,13 +79,91 @@ public class ProfileQueries {
         }
     }
 
-    /** {@code tenant}'s recent alerts held on this instance, oldest first within each partition. */
-    public List<PaymentAlert> localAlerts(String tenant) {
-        List<PaymentAlert> out = new ArrayList<>();
-        try (KeyValueIterator<String, PaymentAlert> it = alerts().prefixScan(ClientKey.tenantPrefix(tenant), KEYS)) {
-            it.forEachRemaining(kv -> out.add(kv.value));
+    /**
+     * One page of {@code tenant}'s alerts held on this instance: the newest {@code query.limit()} alerts that pass the
+     * filters and come after the cursor, newest first, and whether this instance holds more.
+     */
+    public record AlertPage(List<PaymentAlert> alerts, boolean more) {
+    }
+
+    /**
+     * {@code tenant}'s alerts held on this instance that pass {@code query}, newest first (see {@link AlertPage}).
+     * Each local partition is range-scanned in reverse key order ({@code tenant|occurredAt|alertId}, so time order)
+     * from the cursor or {@code to} down to {@code from}, and stops at {@code limit + 1} matches; the partitions'
+     * answers are merged. With {@code clientId} the scan runs over that client's index entries only. Cost: the
+     * entries read until the page is full; a rare type or severity reads further (at most the tenant's history in
+     * the time range, which the {@code AlertLog} bounds keep bounded).
+     */
+    public AlertPage localAlerts(String tenant, AlertQuery query) {
+        List<PaymentAlert> found = new ArrayList<>();
+        try {
+            for (int partition : localPartitions()) {
+                found.addAll(scanPartition(tenant, query, partition, query.limit() + 1));
+            }
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
+        }
+        found.sort(NEWEST_FIRST);
+        boolean more = found.size() > query.limit();
+        return new AlertPage(more ? List.copyOf(found.subList(0, query.limit())) : found, more);
+    }
+
+    /** Newest first: occurredAt, then alertId, both descending (the store's key order reversed). */
+    public static final Comparator<PaymentAlert> NEWEST_FIRST = Comparator
+            .comparing((PaymentAlert a) -> a.getOccurredAt()).thenComparing(PaymentAlert::getAlertId).reversed();
+
+    private List<PaymentAlert> scanPartition(String tenant, AlertQuery query, int partition, int max) {
+        ReadOnlyKeyValueStore<String, PaymentAlert> alerts = streams.get().store(StoreQueryParameters
+                .fromNameAndType(ProcessorStores.RECENT_ALERTS, QueryableStoreTypes.<String, PaymentAlert>keyValueStore())
+                .withPartition(partition));
+        // Both stores order their keys <prefix><13-digit occurredAt>|alertId after a fixed prefix: the time range
+        // and the cursor are key bounds, "~" sorts after every digit.
+        String prefix = query.clientId() == null ? ClientKey.tenantPrefix(tenant)
+                : AlertLog.clientPrefix(ClientKey.of(tenant, query.clientId()));
+        String lo = prefix + (query.fromMs() == null ? "" : AlertLog.pad13(query.fromMs()));
+        String hi = prefix + (query.toMs() == null ? "~" : AlertLog.pad13(query.toMs()));
+        String cursor = query.after() == null ? null : prefix + query.after().keySuffix();
+        if (cursor != null && cursor.compareTo(hi) < 0) {
+            hi = cursor;
+        }
+        List<PaymentAlert> out = new ArrayList<>();
+        if (lo.compareTo(hi) > 0) {
+            return out;
+        }
+        if (query.clientId() == null) {
+            try (KeyValueIterator<String, PaymentAlert> it = alerts.reverseRange(lo, hi)) {
+                while (it.hasNext() && out.size() < max) {
+                    KeyValue<String, PaymentAlert> kv = it.next();
+                    // A value can be null: an entry deleted in the record cache (evicted alert) not yet flushed.
+                    if (kv.value != null && !kv.key.equals(cursor) && query.matches(kv.value)) {
+                        out.add(kv.value);
+                    }
+                }
+            }
+            return out;
+        }
+        ReadOnlyKeyValueStore<String, String> index = streams.get().store(StoreQueryParameters
+                .fromNameAndType(ProcessorStores.ALERT_CLIENT_INDEX, QueryableStoreTypes.<String, String>keyValueStore())
+                .withPartition(partition));
+        try (KeyValueIterator<String, String> it = index.reverseRange(lo, hi)) {
+            while (it.hasNext() && out.size() < max) {
+                KeyValue<String, String> kv = it.next();
+                PaymentAlert alert = kv.value == null || kv.key.equals(cursor) ? null : alerts.get(kv.value);
+                if (alert != null && query.matches(alert)) {
+                    out.add(alert);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The partitions whose active tasks run on this instance (the client processor's stores live in them). */
+    private Set<Integer> localPartitions() {
+        Set<Integer> out = new TreeSet<>();
+        for (ThreadMetadata thread : streams.get().metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                out.add(task.taskId().partition());
+            }
         }
         return out;
     }
@@ -117,11 +201,6 @@ public class ProfileQueries {
     private ReadOnlyKeyValueStore<String, ClientProfile> profiles() {
         return streams.get().store(StoreQueryParameters.fromNameAndType(ProcessorStores.CLIENT_PROFILES,
                 QueryableStoreTypes.<String, ClientProfile>keyValueStore()));
-    }
-
-    private ReadOnlyKeyValueStore<String, PaymentAlert> alerts() {
-        return streams.get().store(StoreQueryParameters.fromNameAndType(ProcessorStores.RECENT_ALERTS,
-                QueryableStoreTypes.<String, PaymentAlert>keyValueStore()));
     }
 
     private static QueryProblem unavailable(InvalidStateStoreException e) {

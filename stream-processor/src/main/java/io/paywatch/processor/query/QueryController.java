@@ -12,13 +12,13 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.paywatch.contract.ClientProfile;
-import io.paywatch.contract.PaymentAlert;
 import io.paywatch.processor.ProcessorStores;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,7 +29,7 @@ import java.util.Optional;
 
 /**
  * The tenant-authenticated query API over the stream processor's state: clients with their key figures and
- * classification, one client's full profile, and recent alerts. With several instances, lists are gathered
+ * classification, one client's full profile, and the alert history (filtered, paged by cursor). With several instances, lists are gathered
  * from every instance and a single client is fetched from the instance that owns it; {@code scope=local}
  * answers from this instance alone (that is what the hop between instances uses).
  */
@@ -37,9 +37,6 @@ import java.util.Optional;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class QueryController {
 
-    /** Default and maximum number of alerts returned. */
-    static final int DEFAULT_ALERTS = 50;
-    static final int MAX_ALERTS = 200;
     private static final String LOCAL = "local";
 
     private final TenantAuth auth;
@@ -87,31 +84,64 @@ public class QueryController {
                         "no profile for client " + client + " of tenant " + tenant));
     }
 
-    /** The tenant's recent alerts, newest first. */
+    /**
+     * The tenant's alert history, newest first (occurredAt, then alertId, descending), one page at a time.
+     * Filters: {@code type} and {@code severity} (a symbol, or several comma-separated), {@code clientId},
+     * {@code from} (inclusive) and {@code to} (exclusive), ISO-8601 instants on occurredAt. {@code limit} 1 to 200
+     * (default 50). The answer's {@code nextCursor} (null on the last page) fetches the next page with the same
+     * filters; the order is stable, so alerts raised meanwhile never shift a page. Every other instance is asked
+     * for its own page and the pages are merged; bad parameters are a 400 problem naming the parameter.
+     */
     @Get(value = "/alerts", produces = MediaType.APPLICATION_JSON)
+    @SuppressWarnings("unchecked")
     public Map<String, Object> alerts(@PathVariable String tenant,
             @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @QueryValue String scope,
-            @Nullable @QueryValue Integer limit) {
+            @Nullable @QueryValue String type, @Nullable @QueryValue String severity,
+            @Nullable @QueryValue String clientId, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
+            @Nullable @QueryValue String cursor, @Nullable @QueryValue String limit) {
         auth.requireTenant(authorization, tenant);
-        int max = limit == null ? DEFAULT_ALERTS : limit;
-        if (max < 1 || max > MAX_ALERTS) {
-            throw new QueryProblem(HttpStatus.BAD_REQUEST, "limit", "limit must be between 1 and " + MAX_ALERTS);
-        }
+        AlertQuery query = AlertQuery.parse(type, severity, clientId, from, to, cursor, limit);
+        ProfileQueries.AlertPage local = queries.localAlerts(tenant, query);
         List<Map<String, Object>> alerts = new ArrayList<>();
-        for (PaymentAlert a : queries.localAlerts(tenant)) {
-            alerts.add(AvroMaps.toMap(a));
+        local.alerts().forEach(a -> alerts.add(AvroMaps.toMap(a)));
+        boolean more = local.more();
+        int answered = 0;
+        int failed = 0;
+        if (!LOCAL.equals(scope)) {
+            String path = "/v1/tenants/" + enc(tenant) + "/alerts?" + query.toQueryString(cursor == null ? null : enc(cursor));
+            for (HostInfo host : queries.otherInstances(ProcessorStores.RECENT_ALERTS)) {
+                try {
+                    PeerClient.PeerResponse r = peers.getLocal(host, path, authorization);
+                    if (r.status() == 200 && r.body().get("alerts") instanceof List<?> list) {
+                        list.forEach(item -> alerts.add((Map<String, Object>) item));
+                        more |= r.body().get("nextCursor") != null;
+                        answered++;
+                    } else {
+                        failed++;
+                    }
+                } catch (IOException e) {
+                    failed++;
+                }
+            }
         }
-        Gathered gathered = LOCAL.equals(scope) ? Gathered.NONE
-                : gather(ProcessorStores.RECENT_ALERTS, "/v1/tenants/" + enc(tenant) + "/alerts?limit=" + MAX_ALERTS,
-                        "alerts", authorization, alerts);
-        // ISO-8601 instants of one format sort as text; the alert id breaks ties deterministically.
-        alerts.sort(Comparator.comparing((Map<String, Object> a) -> String.valueOf(a.get("occurredAt")))
+        // By instant, not by text: Instant.toString drops zero milliseconds, so text order is not time order.
+        alerts.sort(Comparator.comparing((Map<String, Object> a) -> Instant.parse(String.valueOf(a.get("occurredAt"))))
                 .thenComparing(a -> String.valueOf(a.get("alertId"))).reversed());
+        more |= alerts.size() > query.limit();
+        List<Map<String, Object>> page = alerts.size() > query.limit()
+                ? new ArrayList<>(alerts.subList(0, query.limit())) : alerts;
+        String next = null;
+        if (more && !page.isEmpty()) {
+            Map<String, Object> last = page.get(page.size() - 1);
+            next = new AlertQuery.Position(Instant.parse(String.valueOf(last.get("occurredAt"))).toEpochMilli(),
+                    String.valueOf(last.get("alertId"))).encode();
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenantId", tenant);
-        body.put("alerts", alerts.size() > max ? new ArrayList<>(alerts.subList(0, max)) : alerts);
-        body.put("instances", 1 + gathered.answered());
-        body.put("partial", gathered.failed() > 0);
+        body.put("alerts", page);
+        body.put("nextCursor", next);
+        body.put("instances", 1 + answered);
+        body.put("partial", failed > 0);
         return body;
     }
 
@@ -174,7 +204,7 @@ public class QueryController {
         }
     }
 
-    private static String enc(String s) {
+    static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

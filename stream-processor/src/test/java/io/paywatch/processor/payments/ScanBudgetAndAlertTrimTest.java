@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The bounded work of the deadline scan (at most maxDuePerScan due-index entries per trigger, the rest on the next
- * one) and the bounded recent-alert store (newest N per tenant), which the client processor keeps cheap with an
- * in-memory due hint and an in-memory index of the recent-alert keys.
+ * one) and the per-tenant bound of the alert history through the whole topology, which the client processor keeps
+ * cheap with an in-memory due hint and in-memory alert counts (the other bounds: {@code alerting.AlertLogTest}).
  */
 class ScanBudgetAndAlertTrimTest {
 

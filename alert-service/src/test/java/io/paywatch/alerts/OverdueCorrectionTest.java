@@ -1,0 +1,169 @@
+package io.paywatch.alerts;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paywatch.alerts.delivery.DeliveryMetrics;
+import io.paywatch.contract.AlertDelivery;
+import io.paywatch.contract.AlertType;
+import io.paywatch.contract.DeliveryStatus;
+import io.paywatch.contract.Language;
+import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.AlertFacts;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The two alert semantics about settled invoices, on the real broker and GreenMail: an INVOICE_OVERDUE about an
+ * invoice that was already settled when it was raised is logged SUPPRESSED_RESOLVED and delivered nowhere; an
+ * OVERDUE_CORRECTED (a late payment proved an earlier overdue alert wrong) is emailed through the cooldown, and
+ * even when old if an overdue email about the client went out, but waits for the end of quiet hours.
+ */
+class OverdueCorrectionTest extends AlertServiceHarness {
+
+    @Test
+    void anOverdueAlertAboutAnAlreadySettledInvoiceIsLoggedButNeitherEmailedNorWebhooked() throws Exception {
+        List<String> webhookCalls = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/hook", exchange -> {
+            webhookCalls.add(exchange.getRequestHeaders().getFirst("X-Paywatch-Alert-Id"));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            startContext();
+            String to = "resolved@example.com";
+            publish(Fixtures.settings("resolved", to, Language.EN)
+                    .setWebhookUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/hook")
+                    .setWebhookSecret("whsec_resolved").build());
+            // History: paid on 20 February, before this (recent) alert was raised from a backfill.
+            publish(settled(Fixtures.alert("res-settled", "resolved", "acme", "Acme", AlertType.INVOICE_OVERDUE),
+                    "2025-02-20"));
+            // News: the same client and type, not settled. It must not be held back by a cooldown (nothing was sent).
+            publish(Fixtures.alert("res-open", "resolved", "acme", "Acme", AlertType.INVOICE_OVERDUE)
+                    .setInvoiceIds(List.of("INV-2025-018")).build());
+            // A correction carries settledDate too, and is news.
+            publish(Fixtures.alert("res-correction", "resolved", "globex", "Globex", AlertType.OVERDUE_CORRECTED)
+                    .build());
+
+            List<MimeMessage> mail = awaitMail(to, 2);
+            Map<String, AlertDelivery> log = awaitLog(l -> l.containsKey("res-settled#webhook")
+                    && l.containsKey("res-open#webhook") && l.containsKey("res-correction#webhook"));
+            awaitAllAlertsCommitted();
+
+            assertThat(log.get("res-settled").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_RESOLVED);
+            assertThat(log.get("res-settled").getDetail()).contains("2025-02-20");
+            assertThat(log.get("res-settled#webhook").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_RESOLVED);
+            assertThat(log.get("res-open").getStatus()).isEqualTo(DeliveryStatus.SENT);
+            assertThat(log.get("res-correction").getStatus()).isEqualTo(DeliveryStatus.SENT);
+            assertThat(mailTo(to)).hasSize(2);
+            assertThat(mail).extracting(m -> m.getHeader("X-Paywatch-Alert-Id")[0])
+                    .containsExactlyInAnyOrder("res-open", "res-correction");
+            assertThat(webhookCalls).containsExactlyInAnyOrder("res-open", "res-correction");
+
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.counter(DeliveryMetrics.EMAILS_SUPPRESSED, "reason", "resolved").count())
+                    .isEqualTo(1.0);
+            assertThat(registry.counter(DeliveryMetrics.WEBHOOKS_SUPPRESSED, "reason", "resolved").count())
+                    .isEqualTo(1.0);
+            assertThat(registry.counter(DeliveryMetrics.EMAILS_SUPPRESSED, "reason", "cooldown").count())
+                    .isEqualTo(0.0);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aCorrectionGoesThroughTheCooldownAndStalenessButWaitsForTheEndOfQuietHours() throws Exception {
+        startContext();
+        String to = "corrections@example.com";
+        publish(Fixtures.settings("corr", to, Language.EN).build()); // cooldown 24 h, quiet 20:00-08:00 Rome
+        // The alarm that a bank feed will later prove wrong, then a second one inside the cooldown (the control).
+        publish(Fixtures.alert("ov-1", "corr", "acme", "Acme", AlertType.INVOICE_OVERDUE).build());
+        awaitLog(l -> l.containsKey("ov-1"));
+        publish(Fixtures.alert("ov-2", "corr", "acme", "Acme", AlertType.INVOICE_OVERDUE)
+                .setInvoiceIds(List.of("INV-2025-018")).build());
+        awaitLog(l -> l.containsKey("ov-2"));
+        // Two corrections about the same client within the cooldown: both are emailed.
+        publish(Fixtures.alert("corr-1", "corr", "acme", "Acme", AlertType.OVERDUE_CORRECTED).build());
+        awaitLog(l -> l.containsKey("corr-1"));
+        publish(Fixtures.alert("corr-2", "corr", "acme", "Acme", AlertType.OVERDUE_CORRECTED)
+                .setInvoiceIds(List.of("INV-2025-018")).build());
+        // A correction 30 days after its alarm (older than max-alert-age): emailed, because Acme's alarm went out.
+        publish(Fixtures.alert("corr-late", "corr", "acme", "Acme", AlertType.OVERDUE_CORRECTED)
+                .setInvoiceIds(List.of("INV-2025-019")).setOccurredAt(DAYTIME.minus(Duration.ofDays(30))).build());
+        // The same age about a client no overdue email ever went to (a backfill): history, suppressed as stale.
+        publish(Fixtures.alert("corr-history", "corr", "globex", "Globex", AlertType.OVERDUE_CORRECTED)
+                .setOccurredAt(DAYTIME.minus(Duration.ofDays(30))).build());
+
+        Map<String, AlertDelivery> log = awaitLog(l -> l.containsKey("corr-2") && l.containsKey("corr-late")
+                && l.containsKey("corr-history"));
+        assertThat(log.get("ov-1").getStatus()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(log.get("ov-2").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
+        assertThat(log.get("corr-1").getStatus()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(log.get("corr-2").getStatus()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(log.get("corr-late").getStatus()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(log.get("corr-history").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_STALE);
+        List<MimeMessage> mail = awaitMail(to, 4);
+        awaitAllAlertsCommitted();
+        assertThat(mailTo(to)).hasSize(4);
+        Map<String, String> subjects = new HashMap<>();
+        for (MimeMessage m : mail) {
+            subjects.put(m.getHeader("X-Paywatch-Alert-Id")[0], subject(m));
+        }
+        assertThat(subjects).containsOnlyKeys("ov-1", "corr-1", "corr-2", "corr-late");
+        assertThat(subjects.get("corr-1"))
+                .isEqualTo("Correction: invoice INV-2025-017 from Acme was settled on 21 February 2025");
+        String body = mailTo(to).stream().filter(m -> header(m).equals("corr-1")).findFirst().map(
+                OverdueCorrectionTest::text).orElseThrow();
+        assertThat(body).contains("Please disregard our alert that invoice INV-2025-017")
+                .contains("was 4 days overdue").contains("due on 23 February 2025");
+
+        // At night (22:30 in Rome) a correction waits for the end of quiet hours like any email.
+        MutableClock.set(Instant.parse("2025-03-12T21:30:00Z"));
+        publish(Fixtures.alert("corr-night", "corr", "acme", "Acme", AlertType.OVERDUE_CORRECTED)
+                .setInvoiceIds(List.of("INV-2025-020")).build());
+        AlertDelivery held = awaitLog(l -> l.containsKey("corr-night")).get("corr-night");
+        assertThat(held.getStatus()).isEqualTo(DeliveryStatus.DEFERRED_QUIET_HOURS);
+        assertThat(held.getNotBefore()).isEqualTo(Instant.parse("2025-03-13T07:00:00Z"));
+        MutableClock.set(Instant.parse("2025-03-13T06:59:00Z"));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> mailTo(to).size() == 4);
+        MutableClock.set(Instant.parse("2025-03-13T07:00:00Z"));
+        assertThat(awaitMail(to, 5)).extracting(OverdueCorrectionTest::header).contains("corr-night");
+        assertThat(awaitLog(l -> l.get("corr-night").getStatus() == DeliveryStatus.SENT)).isNotNull();
+    }
+
+    private static PaymentAlert settled(PaymentAlert.Builder alert, String settledDate) {
+        Map<String, String> facts = new HashMap<>(alert.getFacts());
+        facts.put(AlertFacts.SETTLED_DATE, settledDate);
+        return alert.setFacts(facts).build();
+    }
+
+    private static String header(MimeMessage m) {
+        try {
+            return m.getHeader("X-Paywatch-Alert-Id")[0];
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String text(MimeMessage m) {
+        try {
+            return (String) ((jakarta.mail.internet.MimeMultipart) m.getContent()).getBodyPart(0).getContent();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
