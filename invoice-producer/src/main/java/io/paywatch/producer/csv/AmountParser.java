@@ -106,6 +106,9 @@ public final class AmountParser {
         if (first > 0 && s.charAt(first - 1) == decimal) {
             first--; // ".50"
         }
+        if (last + 1 < s.length() && s.charAt(last + 1) == decimal) {
+            last++; // "12." is refused below as ending with the separator, not as a currency sign "."
+        }
         String prefix = s.substring(0, first);
         String body = s.substring(first, last + 1);
         String suffix = s.substring(last + 1);

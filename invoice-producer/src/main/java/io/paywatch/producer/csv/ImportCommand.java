@@ -118,9 +118,9 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--transaction-size", defaultValue = "5000", description = "Events per Kafka transaction.")
     int transactionSize;
 
-    @Option(names = "--sort-buffer-mb", defaultValue = "8", hidden = true,
+    @Option(names = "--sort-buffer-kb", defaultValue = "8192", hidden = true,
             description = "Heap for sorting before events spill to temporary run files.")
-    int sortBufferMb;
+    int sortBufferKb;
 
     @Option(names = "--dry-run", description = "Validate only; publish nothing.")
     boolean dryRun;
@@ -235,7 +235,7 @@ public final class ImportCommand implements Callable<Integer> {
         long rejected = 0;
         List<String> rejections = new ArrayList<>();
         ProgressBar progress = noProgress ? null : new ProgressBar(err, size, "rows");
-        try (EventSorter sorter = new EventSorter(sortBufferMb * 1024L * 1024L, tempDir())) {
+        try (EventSorter sorter = new EventSorter(sortBufferKb * 1024L, tempDir())) {
             // 1. Read, map and validate every row; events go to the external sort (nothing is published yet, so a
             //    file or usage error still publishes nothing).
             try (CountingInputStream bytes = new CountingInputStream(Files.newInputStream(file));
