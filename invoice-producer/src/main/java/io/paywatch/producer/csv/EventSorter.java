@@ -22,8 +22,8 @@ import java.util.PriorityQueue;
 /**
  * An external sort of events by event time, in bounded memory: events are buffered up to {@code runBytes},
  * each full buffer is sorted and spilled to a temporary run file, and the runs are k-way merged when read back.
- * Order: event time, then the order the events were added (a row's invoice before its payment, earlier rows
- * first), so the output is deterministic. Heap use is about {@code runBytes} while adding and one buffered
+ * Order: event time, then invoices before payments, then event id (see {@code ORDER}), so the output is the
+ * same for any order of the rows. Heap use is about {@code runBytes} while adding and one buffered
  * reader (64 KB) per run while merging.
  */
 public final class EventSorter implements Closeable {
@@ -37,7 +37,13 @@ public final class EventSorter implements Closeable {
         }
     }
 
+    /**
+     * Event time, then an invoice before its payments at the same instant, then the event id: the order depends
+     * only on the events, never on the order of the rows, so any row order of a file publishes the same sequence.
+     */
     private static final Comparator<Timed> ORDER = Comparator.comparingLong(Timed::eventTime)
+            .thenComparingInt(t -> t.event().type().equals("InvoiceIssued") ? 0 : 1)
+            .thenComparing(t -> t.event().eventId())
             .thenComparingLong(Timed::seq);
     private static final int IO_BUFFER = 64 * 1024;
 
