@@ -249,6 +249,7 @@ class CsvReplayOrderTest {
                     .setTenantId(TENANT).setNotificationEmail("me@example.com").setTimezone(ZONE.getId())
                     .setOverdueGraceDays(GRACE).setUpdatedAt(Instant.parse("2024-01-01T00:00:00Z")).build())).get();
         }
+        long t0 = System.nanoTime();
         Path file = dir.resolve(label + ".csv");
         Files.writeString(file, csv);
         boolean paid = csv.startsWith("Customer,Invoice No,Invoice Date,Due Date,Amount,Amount Paid");
@@ -266,6 +267,7 @@ class CsvReplayOrderTest {
         assertThat(code).as(summary + err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(summary).contains("zone:             America/New_York (the tenant's saved settings)");
 
+        long t1 = System.nanoTime();
         String appId = "replay-" + label + "-" + UUID.randomUUID();
         Properties props = StreamsDefaults.properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
@@ -275,13 +277,24 @@ class CsvReplayOrderTest {
         StreamsBuilder builder = new StreamsBuilder();
         TopologyOptions defaults = TopologyOptions.defaults();
         PaywatchTopology.buildTopology(builder, new TopologyOptions(Duration.ofHours(1),
-                defaults.streamTimeScanInterval(), defaults.maxDuePerScan(), defaults.dedupeTtl(),
+                Duration.ofDays(1), defaults.maxDuePerScan(), defaults.dedupeTtl(),
                 defaults.replayIdle(), defaults.replayLag(), defaults.recentAlertsPerTenant()));
         try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
             streams.start();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> streams.state() == KafkaStreams.State.RUNNING);
+            long running = System.nanoTime();
             awaitConsumed(appId);
+            long consumed = System.nanoTime();
+            streams.close(Duration.ofSeconds(30));
+            System.out.printf("[replay] %s: running after %.1f s, consumed after %.1f s more, closed in %.1f s%n", label,
+                    (running - t1) / 1e9, (consumed - running) / 1e9, (System.nanoTime() - consumed) / 1e9);
         }
-        return readAlerts();
+        long t2 = System.nanoTime();
+        List<Seen> alerts = readAlerts();
+        System.out.printf("[replay] %s: import %.1f s, topology %.1f s, read %.1f s%n", label, (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+        return alerts;
     }
 
     /** Until the application's committed offsets cover every record of the input topics (EOS: with its outputs). */
