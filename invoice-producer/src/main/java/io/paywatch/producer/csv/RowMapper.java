@@ -14,7 +14,6 @@ import io.paywatch.producer.validation.Timestamps;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -23,6 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalQueries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -216,20 +216,18 @@ public final class RowMapper {
             return t.toString();
         }
         try {
-            TemporalAccessor parsed = dates.parseBest(text, ZonedDateTime::from, OffsetDateTime::from,
-                    LocalDateTime::from, LocalDate::from);
+            // One parse, then read what the pattern carries (parseBest would throw and catch per missing field).
+            TemporalAccessor parsed = dates.parse(text);
             Instant t;
-            if (parsed instanceof ZonedDateTime z) {
-                t = z.toInstant();
-            } else if (parsed instanceof OffsetDateTime o) {
-                t = o.toInstant();
-            } else if (parsed instanceof LocalDateTime ldt) {
-                t = ldt.atZone(format.zone()).toInstant();
+            if (parsed.isSupported(ChronoField.OFFSET_SECONDS) || parsed.query(TemporalQueries.zoneId()) != null) {
+                t = ZonedDateTime.from(parsed).toInstant();
+            } else if (parsed.isSupported(ChronoField.HOUR_OF_DAY)) {
+                t = LocalDateTime.from(parsed).atZone(format.zone()).toInstant();
             } else {
-                t = Timestamps.startOfDay((LocalDate) parsed, format.zone());
+                t = Timestamps.startOfDay(LocalDate.from(parsed), format.zone());
             }
             return t.toString();
-        } catch (DateTimeParseException e) {
+        } catch (java.time.DateTimeException e) {
             reasons.add(label(field) + ": '" + text + "' does not match --date-format " + format.datePattern());
             return null;
         }

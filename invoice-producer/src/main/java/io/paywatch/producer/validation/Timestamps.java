@@ -33,6 +33,14 @@ public final class Timestamps {
      *             daylight-saving gap, the first valid instant of the day)
      */
     public static Instant parse(String text, ZoneId zone) {
+        if (text.length() == 10) {
+            // The plain date form (yyyy-MM-dd) first: a failed instant parse costs an exception per date.
+            try {
+                return startOfDay(LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE), zone);
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
         try {
             return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException notDateTime) {

@@ -1,0 +1,116 @@
+package io.paywatch.producer.api;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.contract.InvoiceIssued;
+import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.TestSupport;
+import io.paywatch.schemas.TopicBootstrap;
+import io.paywatch.schemas.Topics;
+import io.paywatch.testkit.KafkaBrokerExtension;
+import io.paywatch.testkit.KafkaTestClients;
+import io.paywatch.testkit.SharedKafka;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static io.paywatch.producer.TestSupport.KEY;
+import static io.paywatch.producer.TestSupport.OTHER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * How the service knows a tenant's zone for plain dates and terms: the settings saved on the topic before it
+ * started (tenant "other", Asia/Tokyo), the configured zone of a tenant without settings (acme, Los Angeles),
+ * and settings just saved through {@code PUT /v1/settings} (acme moves to New York), used by the next request.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TenantZonesApiTest implements TestPropertyProvider {
+
+    @Inject
+    EmbeddedServer server;
+
+    RawHttp http;
+
+    @Override
+    public Map<String, String> getProperties() {
+        // Before the service starts: tenant "other" saved its settings in Tokyo earlier.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+                new TopicBootstrap(3, (short) 1).ensureTopics(admin);
+                return true;
+            }
+        });
+        try (KafkaProducer<String, FreelancerSettings> p = KafkaTestClients.producer(new StringSerializer(),
+                Topics.FREELANCER_SETTINGS.valueSerde().serializer())) {
+            p.send(new ProducerRecord<>(Topics.FREELANCER_SETTINGS.name(), "other", FreelancerSettings.newBuilder()
+                    .setTenantId("other").setNotificationEmail("o@example.com").setTimezone("Asia/Tokyo")
+                    .setUpdatedAt(Instant.parse("2025-01-01T00:00:00Z")).build())).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> p = new java.util.HashMap<>(TestSupport.properties());
+        p.put("paywatch.tenants.acme.timezone", "America/Los_Angeles");
+        return p;
+    }
+
+    @BeforeAll
+    void client() {
+        http = new RawHttp(server.getURL().toString());
+    }
+
+    InvoiceIssued post(String key, String eventId, String issuedAt, int terms) {
+        HttpResponse<String> r = http.postJson("/v1/events", """
+                {"type":"InvoiceIssued","eventId":"%s","clientId":"c","invoiceId":"%s","issuedAt":"%s",
+                 "paymentTermsDays":%d,"amount":{"amountMinor":1000,"currency":"USD"}}"""
+                .formatted(eventId, eventId, issuedAt, terms), key);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        java.util.function.Predicate<Object> mine = p -> p instanceof InvoiceIssued i && i.getEventId().equals(eventId);
+        return KafkaTestClients.readUntil(Topics.INVOICE_EVENTS.name(),
+                        new org.apache.kafka.common.serialization.StringDeserializer(),
+                        Topics.INVOICE_EVENTS.valueSerde().deserializer(), Duration.ofSeconds(30),
+                        read -> read.stream().anyMatch(c -> mine.test(c.value().getPayload())))
+                .stream().map(c -> c.value().getPayload()).filter(mine)
+                .map(InvoiceIssued.class::cast).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aTenantsSavedZoneOnTheTopicIsReadAtStartUp() {
+        InvoiceIssued i = post(OTHER_KEY, "tokyo-1", "2025-05-01", 30);
+        assertThat(i.getIssuedAt()).isEqualTo(Instant.parse("2025-04-30T15:00:00Z"));
+        assertThat(i.getDueAt()).isEqualTo(Instant.parse("2025-05-30T15:00:00Z"));
+    }
+
+    @Test
+    void theConfiguredZoneAppliesUntilTheTenantSavesSettingsThenTheSavedOne() {
+        InvoiceIssued before = post(KEY, "la-1", "2025-05-01", 30);
+        assertThat(before.getIssuedAt()).isEqualTo(Instant.parse("2025-05-01T07:00:00Z"));
+
+        HttpResponse<String> r = http.send("PUT", "/v1/settings", """
+                {"notificationEmail":"me@acme.test","timezone":"America/New_York"}"""
+                .getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + KEY));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+
+        InvoiceIssued after = post(KEY, "ny-1", "2025-10-15", 30);
+        assertThat(after.getIssuedAt()).isEqualTo(Instant.parse("2025-10-15T04:00:00Z"));
+        // Net 30 across the end of daylight saving: 14 Nov local midnight (EST), not 13 Nov 23:00.
+        assertThat(after.getDueAt()).isEqualTo(Instant.parse("2025-11-14T05:00:00Z"));
+    }
+}
