@@ -108,9 +108,10 @@ class TenantZonesApiTest implements TestPropertyProvider {
                 "Authorization", "Bearer " + KEY));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
 
-        InvoiceIssued after = post(KEY, "ny-1", "2025-10-15", 30);
-        assertThat(after.getIssuedAt()).isEqualTo(Instant.parse("2025-10-15T04:00:00Z"));
-        // Net 30 across the end of daylight saving: 14 Nov local midnight (EST), not 13 Nov 23:00.
-        assertThat(after.getDueAt()).isEqualTo(Instant.parse("2025-11-14T05:00:00Z"));
+        // (The service clock is pinned at 2 June 2025, so the DST change inside the terms is the spring one.)
+        InvoiceIssued after = post(KEY, "ny-1", "2025-02-20", 30);
+        assertThat(after.getIssuedAt()).isEqualTo(Instant.parse("2025-02-20T05:00:00Z"));
+        // Net 30 across the start of daylight saving (9 Mar): 22 Mar local midnight (EDT), not 22 Mar 01:00.
+        assertThat(after.getDueAt()).isEqualTo(Instant.parse("2025-03-22T04:00:00Z"));
     }
 }
