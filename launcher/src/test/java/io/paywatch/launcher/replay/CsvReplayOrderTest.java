@@ -236,6 +236,20 @@ class CsvReplayOrderTest {
      */
     static List<Seen> importAndProcess(KafkaBroker broker, Path dir, String csv, String label) throws Exception {
         Files.createDirectories(dir);
+        freshStack(broker);
+        long t0 = System.nanoTime();
+        importCsv(dir, csv, label, dir.resolve(label + ".state"));
+        long t1 = System.nanoTime();
+        runTopology(dir, label, () -> { });
+        long t2 = System.nanoTime();
+        List<Seen> alerts = readAlerts();
+        System.out.printf("[replay] %s: import %.1f s, topology %.1f s, read %.1f s%n", label, (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+        return alerts;
+    }
+
+    /** Fresh topics and the tenant's saved settings (America/New_York, 3 days of grace). */
+    static void freshStack(KafkaBroker broker) throws Exception {
         broker.resetTopics();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             try (Admin admin = broker.admin()) {
@@ -249,7 +263,11 @@ class CsvReplayOrderTest {
                     .setTenantId(TENANT).setNotificationEmail("me@example.com").setTimezone(ZONE.getId())
                     .setOverdueGraceDays(GRACE).setUpdatedAt(Instant.parse("2024-01-01T00:00:00Z")).build())).get();
         }
-        long t0 = System.nanoTime();
+    }
+
+    /** The real CSV import of {@code csv}, without --zone (the tenant's saved zone applies). */
+    static String importCsv(Path dir, String csv, String label, Path state) throws IOException {
+        Files.createDirectories(dir);
         Path file = dir.resolve(label + ".csv");
         Files.writeString(file, csv);
         boolean paid = csv.startsWith("Customer,Invoice No,Invoice Date,Due Date,Amount,Amount Paid");
@@ -259,14 +277,18 @@ class CsvReplayOrderTest {
                 "clientId=Customer,invoiceId=Invoice No,issuedAt=Invoice Date,dueAt=Due Date,amount=Amount,"
                         + "paidAt=Paid Date" + (paid ? ",paidAmount=Amount Paid" : ""),
                 "--date-format", "M/d/yyyy", "--currency", "USD", "--locale", "en-US", "--terms-days", "30",
-                "--state", dir.resolve(label + ".state").toString(), "--transaction-size", "500",
+                "--state", state.toString(), "--transaction-size", "500",
                 "--bootstrap-servers", SharedKafka.bootstrapServers(), "--no-progress"));
         int code = ImportCommand.execute(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String summary = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(summary + err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(summary).contains("zone:             America/New_York (the tenant's saved settings)");
+        return summary;
+    }
 
+    /** The real topology on a fresh application id and state, until it consumed every input record. */
+    static void runTopology(Path dir, String label, Runnable beforeClose) throws IOException {
         long t1 = System.nanoTime();
         String appId = "replay-" + label + "-" + UUID.randomUUID();
         Properties props = StreamsDefaults.properties();
@@ -286,15 +308,62 @@ class CsvReplayOrderTest {
             long running = System.nanoTime();
             awaitConsumed(appId);
             long consumed = System.nanoTime();
+            beforeClose.run();
             streams.close(Duration.ofSeconds(30));
             System.out.printf("[replay] %s: running after %.1f s, consumed after %.1f s more, closed in %.1f s%n", label,
                     (running - t1) / 1e9, (consumed - running) / 1e9, (System.nanoTime() - consumed) / 1e9);
         }
-        long t2 = System.nanoTime();
-        List<Seen> alerts = readAlerts();
-        System.out.printf("[replay] %s: import %.1f s, topology %.1f s, read %.1f s%n", label, (t1 - t0) / 1e9,
-                (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
-        return alerts;
+    }
+
+    @Test
+    void reimportingTheSameExportTwiceAndThenAnUpdatedOneLeavesTheTrueOutstandingInTheProfile(KafkaBroker broker,
+            @TempDir Path dir) throws Exception {
+        freshStack(broker);
+        Path state = dir.resolve("exports.state");
+        String header = "Customer,Invoice No,Invoice Date,Due Date,Amount,Amount Paid,Paid Date\n";
+        // Week 1: 400.00 of 1,200.00 paid on 3/20; week 2: 800.00 cumulative, last paid 4/3 (a newer date).
+        String week1 = header + "acme,R-1,3/1/2025,3/31/2025,\"1,200.00\",400.00,3/20/2025\n"
+                + "acme,R-2,3/2/2025,4/1/2025,300.00,300.00,3/25/2025\n";
+        String week2 = header + "acme,R-1,3/1/2025,3/31/2025,\"1,200.00\",800.00,4/3/2025\n"
+                + "acme,R-2,3/2/2025,4/1/2025,300.00,300.00,3/25/2025\n";
+        importCsv(dir, week1, "week1", state);
+        importCsv(dir, week1, "week1-again", state);
+        importCsv(dir, week2, "week2", state);
+        // Profiles are emitted by wall-clock punctuation: wait for the one as of week 2's payment (3 Apr, New York).
+        Instant lastEvent = LocalDate.of(2025, 4, 3).atStartOfDay(ZONE).toInstant();
+        runTopology(dir, "reimport", () -> await().atMost(Duration.ofSeconds(30)).until(() -> {
+            io.paywatch.contract.ClientProfile p = latestProfile(TENANT + "|acme");
+            return p != null && !p.getAsOf().isBefore(lastEvent);
+        }));
+
+        // The truth, by hand: R-1 is open with 1,200.00 - 800.00 = 400.00 outstanding; R-2 was paid once, in full.
+        io.paywatch.contract.ClientProfile profile = latestProfile(TENANT + "|acme");
+        assertThat(profile.getReceivables().getOpenCount()).isEqualTo(1);
+        assertThat(profile.getReceivables().getOutstanding()).extracting(m -> m.getAmountMinor(), m -> m.getCurrency())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(40000L, "USD"));
+        assertThat(profile.getPayments().getPaidInvoices()).isEqualTo(1);
+    }
+
+    /** The last profile of {@code key} on client-profiles (read_committed, to the end), or null. */
+    static io.paywatch.contract.ClientProfile latestProfile(String key) {
+        io.paywatch.contract.ClientProfile[] last = {null};
+        try (KafkaConsumer<String, io.paywatch.contract.ClientProfile> consumer = KafkaTestClients.consumer(
+                new StringDeserializer(), Topics.CLIENT_PROFILES.valueSerde().deserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(Topics.CLIENT_PROFILES.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(parts);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ZERO).until(() -> {
+                for (ConsumerRecord<String, io.paywatch.contract.ClientProfile> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (r.key().equals(key)) {
+                        last[0] = r.value();
+                    }
+                }
+                return parts.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+            });
+        }
+        return last[0];
     }
 
     /** Until the application's committed offsets cover every record of the input topics (EOS: with its outputs). */
