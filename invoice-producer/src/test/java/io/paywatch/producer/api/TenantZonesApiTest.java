@@ -41,6 +41,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class TenantZonesApiTest implements TestPropertyProvider {
 
     @Inject
@@ -98,6 +99,7 @@ class TenantZonesApiTest implements TestPropertyProvider {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1) // before acme saves settings in the other tests
     void theConfiguredZoneAppliesUntilTheTenantSavesSettingsThenTheSavedOne() {
         InvoiceIssued before = post(KEY, "la-1", "2025-05-01", 30);
         assertThat(before.getIssuedAt()).isEqualTo(Instant.parse("2025-05-01T07:00:00Z"));
@@ -113,5 +115,48 @@ class TenantZonesApiTest implements TestPropertyProvider {
         assertThat(after.getIssuedAt()).isEqualTo(Instant.parse("2025-02-20T05:00:00Z"));
         // Net 30 across the start of daylight saving (9 Mar): 22 Mar local midnight (EDT), not 22 Mar 01:00.
         assertThat(after.getDueAt()).isEqualTo(Instant.parse("2025-03-22T04:00:00Z"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void aSignedStripeInvoiceWithoutDueDateIsDueAfterTheDefaultTermsInCalendarDaysOfTheTenantsZone() {
+        HttpResponse<String> saved = http.send("PUT", "/v1/settings", """
+                {"notificationEmail":"me@acme.test","timezone":"America/New_York"}"""
+                .getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + KEY));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(202);
+        // charge_automatically: no due_date. Finalized 1 Mar 2025 10:00 EST (15:00Z); acme's default terms are 14
+        // days, across the 9 Mar start of daylight saving: 15 Mar 10:00 EDT = 14:00Z (not 15:00Z).
+        String body = """
+                {"id":"evt_zone_1","type":"invoice.finalized","created":1740841200,"data":{"object":{"id":"in_zone_1",
+                 "customer":"cus_zone","currency":"usd","amount_due":50000,"created":1740841200,"due_date":null,
+                 "status_transitions":{"finalized_at":1740841200}}}}""";
+        long t = TestSupport.NOW.getEpochSecond();
+        HttpResponse<String> r = http.send("POST", "/v1/webhooks/stripe/acme", body.getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/json", "Stripe-Signature", "t=" + t + ",v1=" + hmac(t + "." + body)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        java.util.function.Predicate<Object> mine = p -> p instanceof InvoiceIssued i
+                && i.getInvoiceId().equals("in_zone_1");
+        InvoiceIssued issued = KafkaTestClients.readUntil(Topics.INVOICE_EVENTS.name(),
+                        new org.apache.kafka.common.serialization.StringDeserializer(),
+                        Topics.INVOICE_EVENTS.valueSerde().deserializer(), Duration.ofSeconds(30),
+                        read -> read.stream().anyMatch(c -> mine.test(c.value().getPayload())))
+                .stream().map(c -> c.value().getPayload()).filter(mine)
+                .map(InvoiceIssued.class::cast).findFirst().orElseThrow();
+        assertThat(issued.getIssuedAt()).isEqualTo(Instant.parse("2025-03-01T15:00:00Z"));
+        assertThat(issued.getDueAt()).isEqualTo(Instant.parse("2025-03-15T14:00:00Z"));
+        assertThat(issued.getPaymentTermsDays()).isEqualTo(14);
+    }
+
+    /** Stripe's v1 signature: hex HMAC-SHA256 of "t.body" under the endpoint secret. */
+    static String hmac(String payload) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(TestSupport.STRIPE_SECRET.getBytes(StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
