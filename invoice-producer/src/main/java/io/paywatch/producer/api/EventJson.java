@@ -14,7 +14,8 @@ import java.util.Set;
  */
 @Serdeable
 @Schema(description = "One event. 'type' selects the contract record; the other fields follow its Avro field names. "
-        + "Timestamps are ISO-8601 (2024-03-01T10:15:30Z, an offset, or a plain date meaning midnight UTC).")
+        + "Timestamps are ISO-8601 (2024-03-01T10:15:30Z, an offset, or a plain date: that calendar date in the "
+        + "tenant's time zone, from its local midnight).")
 public record EventJson(
         @Nullable @Schema(example = "InvoiceIssued", allowableValues = {"InvoiceIssued", "PaymentReceived",
                 "InvoiceVoided", "InvoiceDueDateChanged", "MessageSent", "MessageReceived"}) String type,

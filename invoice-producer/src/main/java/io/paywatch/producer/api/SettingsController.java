@@ -21,6 +21,7 @@ import io.paywatch.producer.problem.Violation;
 import io.paywatch.producer.publish.IngestService;
 import io.paywatch.producer.publish.OutboundEvent;
 import io.paywatch.producer.validation.SettingsValidator;
+import io.paywatch.producer.zones.TenantZones;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -45,9 +46,11 @@ public class SettingsController {
     private final SettingsValidator validator;
     private final IngestService ingest;
     private final IngestMetrics metrics;
+    private final TenantZones zones;
 
     public SettingsController(Tenants tenants, JsonBodies json, SettingsValidator validator, IngestService ingest,
-            IngestMetrics metrics) {
+            IngestMetrics metrics, TenantZones zones) {
+        this.zones = zones;
         this.tenants = tenants;
         this.json = json;
         this.validator = validator;
@@ -85,6 +88,8 @@ public class SettingsController {
         }
         OutboundEvent out = OutboundEvent.settings(checked.settings());
         ingest.publish(List.of(out));
+        // Committed: the tenant's next event reads its plain dates in this zone (TenantZones).
+        zones.saved(tenant.getTenantId(), checked.settings().getTimezone());
         return HttpResponse.accepted().body(new AcceptedResponse(1, List.of(out.eventId())));
     }
 }

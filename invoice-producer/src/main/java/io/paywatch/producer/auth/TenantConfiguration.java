@@ -18,6 +18,7 @@ public class TenantConfiguration {
     private String stripeEndpointSecret;
     private String quickbooksVerifierToken;
     private String xeroWebhookKey;
+    private String timezone;
 
     public TenantConfiguration(@Parameter String tenantId) {
         this.tenantId = tenantId;
@@ -75,6 +76,19 @@ public class TenantConfiguration {
 
     public void setXeroWebhookKey(@Nullable String xeroWebhookKey) {
         this.xeroWebhookKey = xeroWebhookKey;
+    }
+
+    /**
+     * IANA zone used for this tenant's plain dates and terms until the tenant saves settings with a timezone
+     * ({@code PUT /v1/settings}); null means UTC, the contract's default. See {@code TenantZones}.
+     */
+    @Nullable
+    public String getTimezone() {
+        return timezone;
+    }
+
+    public void setTimezone(@Nullable String timezone) {
+        this.timezone = timezone;
     }
 
     @Override

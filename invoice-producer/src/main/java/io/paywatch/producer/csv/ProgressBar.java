@@ -11,10 +11,17 @@ final class ProgressBar {
 
     private final PrintStream out;
     private final long totalBytes;
+    private final String unit;
     private final long start = System.nanoTime();
     private long lastDraw;
 
     ProgressBar(PrintStream out, long totalBytes) {
+        this(out, totalBytes, "rows");
+    }
+
+    /** A bar over {@code total} units of progress; counts are labelled {@code unit} (rows read, events published). */
+    ProgressBar(PrintStream out, long totalBytes, String unit) {
+        this.unit = unit;
         this.out = out;
         this.totalBytes = Math.max(1, totalBytes);
     }
@@ -28,9 +35,9 @@ final class ProgressBar {
         double fraction = Math.min(1.0, (double) bytes / totalBytes);
         int filled = (int) (fraction * WIDTH);
         double seconds = Math.max(1e-3, (now - start) / 1e9);
-        out.print(String.format(Locale.ROOT, "\r[%s%s] %3d%%  %,d rows  %,.0f rows/s  %,d rejected",
-                "=".repeat(filled), " ".repeat(WIDTH - filled), (int) (fraction * 100), rows, rows / seconds,
-                rejected));
+        out.print(String.format(Locale.ROOT, "\r[%s%s] %3d%%  %,d %s  %,.0f %s/s%s",
+                "=".repeat(filled), " ".repeat(WIDTH - filled), (int) (fraction * 100), rows, unit, rows / seconds,
+                unit, unit.equals("rows") ? String.format(Locale.ROOT, "  %,d rejected", rejected) : ""));
         out.flush();
     }
 

@@ -8,6 +8,7 @@ import io.paywatch.producer.metrics.IngestMetrics;
 import io.paywatch.producer.problem.ProblemException;
 import io.paywatch.producer.problem.Violation;
 import io.paywatch.producer.validation.EventValidator;
+import io.paywatch.producer.zones.TenantZones;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +32,15 @@ public class IngestService {
     private final TransactionalPublisher publisher;
     private final IngestMetrics metrics;
     private final PublisherConfiguration config;
+    private final TenantZones zones;
 
     public IngestService(EventValidator validator, TransactionalPublisher publisher, IngestMetrics metrics,
-            PublisherConfiguration config) {
+            PublisherConfiguration config, TenantZones zones) {
         this.validator = validator;
         this.publisher = publisher;
         this.metrics = metrics;
         this.config = config;
+        this.zones = zones;
     }
 
     /**
@@ -60,8 +63,9 @@ public class IngestService {
             events.forEach(e -> metrics.rejected(String.valueOf(e.type()), "forbidden"));
             throw new ProblemException(HttpStatus.FORBIDDEN, "events belong to another tenant", foreign, Map.of());
         }
+        // Plain dates and terms are read in the tenant's zone (its saved settings, see TenantZones).
         EventValidator.Context ctx = new EventValidator.Context(tenant.getTenantId(), tenant.getDefaultTermsDays(),
-                defaultSource);
+                defaultSource, zones.zone(tenant));
         List<Violation> violations = new ArrayList<>();
         List<OutboundEvent> valid = new ArrayList<>(events.size());
         List<EventValidator.Checked> checked = new ArrayList<>(events.size());

@@ -21,6 +21,8 @@ import io.paywatch.schemas.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -55,10 +57,20 @@ public final class EventValidator {
     }
 
     /**
-     * Who is sending: the authenticated tenant, its default payment terms and the source to stamp when the
-     * event names none.
+     * Who is sending: the authenticated tenant, its default payment terms, the source to stamp when the event
+     * names none, and the tenant's time zone, in which a plain date is read (start of that local day) and terms
+     * add calendar days.
      */
-    public record Context(String tenantId, int defaultTermsDays, SourceSystem defaultSource) {
+    public record Context(String tenantId, int defaultTermsDays, SourceSystem defaultSource, ZoneId zone) {
+
+        public Context {
+            zone = zone == null ? ZoneOffset.UTC : zone;
+        }
+
+        /** A context in UTC (a tenant whose zone is unknown). */
+        public Context(String tenantId, int defaultTermsDays, SourceSystem defaultSource) {
+            this(tenantId, defaultTermsDays, defaultSource, ZoneOffset.UTC);
+        }
     }
 
     /** Outcome for one event: either violations, or the record to publish. */
@@ -103,7 +115,7 @@ public final class EventValidator {
             case InvoiceIssued -> invoiceIssued(e, errors, now, ctx, eventId, tenantId, clientId, source);
             case PaymentReceived -> {
                 String invoiceId = id(errors, "invoiceId", e.invoiceId());
-                Instant paidAt = eventTime(errors, "paidAt", e.paidAt(), now);
+                Instant paidAt = eventTime(errors, "paidAt", e.paidAt(), now, ctx.zone());
                 Money amount = money(errors, "amount", e.amount());
                 yield errors.ok() ? OutboundEvent.invoice(tenantId, clientId, PaymentReceived.newBuilder()
                         .setEventId(eventId).setTenantId(tenantId).setClientId(clientId).setInvoiceId(invoiceId)
@@ -111,7 +123,7 @@ public final class EventValidator {
             }
             case InvoiceVoided -> {
                 String invoiceId = id(errors, "invoiceId", e.invoiceId());
-                Instant voidedAt = eventTime(errors, "voidedAt", e.voidedAt(), now);
+                Instant voidedAt = eventTime(errors, "voidedAt", e.voidedAt(), now, ctx.zone());
                 VoidReason reason = e.reason() == null ? VoidReason.VOIDED
                         : enumValue(errors, "reason", e.reason(), VoidReason.class);
                 yield errors.ok() ? OutboundEvent.invoice(tenantId, clientId, InvoiceVoided.newBuilder()
@@ -120,8 +132,8 @@ public final class EventValidator {
             }
             case InvoiceDueDateChanged -> {
                 String invoiceId = id(errors, "invoiceId", e.invoiceId());
-                Instant changedAt = eventTime(errors, "changedAt", e.changedAt(), now);
-                Instant newDueAt = dueTime(errors, "newDueAt", e.newDueAt(), now);
+                Instant changedAt = eventTime(errors, "changedAt", e.changedAt(), now, ctx.zone());
+                Instant newDueAt = dueTime(errors, "newDueAt", e.newDueAt(), now, ctx.zone());
                 yield errors.ok() ? OutboundEvent.invoice(tenantId, clientId, InvoiceDueDateChanged.newBuilder()
                         .setEventId(eventId).setTenantId(tenantId).setClientId(clientId).setInvoiceId(invoiceId)
                         .setChangedAt(changedAt).setNewDueAt(newDueAt).setSource(source).build(), eventId,
@@ -129,7 +141,7 @@ public final class EventValidator {
             }
             case MessageSent -> {
                 String threadId = id(errors, "threadId", e.threadId());
-                Instant sentAt = eventTime(errors, "sentAt", e.sentAt(), now);
+                Instant sentAt = eventTime(errors, "sentAt", e.sentAt(), now, ctx.zone());
                 Channel channel = e.channel() == null ? Channel.OTHER
                         : enumValue(errors, "channel", e.channel(), Channel.class);
                 yield errors.ok() ? OutboundEvent.message(tenantId, clientId, MessageSent.newBuilder()
@@ -140,7 +152,7 @@ public final class EventValidator {
             }
             case MessageReceived -> {
                 String threadId = e.threadId() == null ? null : id(errors, "threadId", e.threadId());
-                Instant receivedAt = eventTime(errors, "receivedAt", e.receivedAt(), now);
+                Instant receivedAt = eventTime(errors, "receivedAt", e.receivedAt(), now, ctx.zone());
                 Channel channel = e.channel() == null ? Channel.OTHER
                         : enumValue(errors, "channel", e.channel(), Channel.class);
                 yield errors.ok() ? OutboundEvent.message(tenantId, clientId, MessageReceived.newBuilder()
@@ -162,7 +174,7 @@ public final class EventValidator {
             // A name is printed on consoles and in alerts: ESC/CR/LF in it could forge a line.
             errors.add("clientName", UNSAFE_CHARACTER, "invalid_character");
         }
-        Instant issuedAt = eventTime(errors, "issuedAt", e.issuedAt(), now);
+        Instant issuedAt = eventTime(errors, "issuedAt", e.issuedAt(), now, ctx.zone());
         Money amount = money(errors, "amount", e.amount());
         Integer terms = e.paymentTermsDays();
         if (terms != null && (terms < 0 || terms > MAX_TERMS_DAYS)) {
@@ -171,7 +183,7 @@ public final class EventValidator {
         }
         Instant dueAt = null;
         if (e.dueAt() != null) {
-            dueAt = dueTime(errors, "dueAt", e.dueAt(), now);
+            dueAt = dueTime(errors, "dueAt", e.dueAt(), now, ctx.zone());
             if (dueAt != null && issuedAt != null && dueAt.isBefore(issuedAt)) {
                 errors.add("dueAt", "is before issuedAt", "before_issued");
             }
@@ -180,12 +192,14 @@ public final class EventValidator {
             return null;
         }
         if (dueAt == null) {
-            // No due date: the invoice's own terms, else the tenant's default terms.
+            // No due date: the invoice's own terms, else the tenant's default terms. Terms are calendar days in
+            // the tenant's zone (net 30 from 15 Oct is 14 Nov, whatever daylight saving does in between).
             int days = terms != null ? terms : ctx.defaultTermsDays();
-            dueAt = issuedAt.plus(Duration.ofDays(days));
+            dueAt = Timestamps.plusCalendarDays(issuedAt, days, ctx.zone());
             terms = days;
         } else if (terms == null) {
-            terms = (int) Duration.between(issuedAt, dueAt).toDays();
+            // Derived terms count calendar dates in the tenant's zone, as the stream processor does.
+            terms = Timestamps.calendarDaysBetween(issuedAt, dueAt, ctx.zone());
         }
         return OutboundEvent.invoice(tenantId, clientId, InvoiceIssued.newBuilder()
                 .setEventId(eventId).setTenantId(tenantId).setClientId(clientId).setClientName(clientName)
@@ -210,8 +224,8 @@ public final class EventValidator {
     }
 
     /** An event time: required, ISO-8601, not before 2000 and not more than a day ahead of the clock. */
-    private static Instant eventTime(Errors errors, String field, String text, Instant now) {
-        Instant t = timestamp(errors, field, text);
+    private static Instant eventTime(Errors errors, String field, String text, Instant now, ZoneId zone) {
+        Instant t = timestamp(errors, field, text, zone);
         if (t == null) {
             return null;
         }
@@ -227,8 +241,8 @@ public final class EventValidator {
     }
 
     /** A due date: may lie in the future, but not before 2000 nor beyond the longest terms. */
-    private static Instant dueTime(Errors errors, String field, String text, Instant now) {
-        Instant t = timestamp(errors, field, text);
+    private static Instant dueTime(Errors errors, String field, String text, Instant now, ZoneId zone) {
+        Instant t = timestamp(errors, field, text, zone);
         if (t == null) {
             return null;
         }
@@ -243,12 +257,13 @@ public final class EventValidator {
         return t;
     }
 
-    private static Instant timestamp(Errors errors, String field, String text) {
+    /** An ISO-8601 instant, or a plain date read as the start of that date in the tenant's zone. */
+    private static Instant timestamp(Errors errors, String field, String text, ZoneId zone) {
         if (text == null || text.isBlank()) {
             errors.add(field, "is required", "missing");
             return null;
         }
-        Instant t = Timestamps.parse(text);
+        Instant t = Timestamps.parse(text, zone);
         if (t == null) {
             errors.add(field, "is not an ISO-8601 timestamp (2024-03-01T10:15:30Z) or date (2024-03-01)",
                     "bad_timestamp");
