@@ -6,6 +6,7 @@ import io.paywatch.producer.publish.PublisherSettings;
 import io.paywatch.producer.publish.TransactionalPublisher;
 import io.paywatch.producer.validation.EventValidator;
 import io.paywatch.producer.zones.SettingsZones;
+import io.paywatch.schemas.LogSafe;
 import io.paywatch.schemas.Topics;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -250,8 +251,9 @@ public final class ImportCommand implements Callable<Integer> {
                     }
                 }
                 if (!absent.isEmpty()) {
-                    err.println("error: columns not in the header " + parser.getHeaderNames() + ": " + absent
-                            + " (use --map field=Column)");
+                    // Header cells are the file's text: escaped, so a stray CR or ESC cannot forge output lines.
+                    err.println("error: columns not in the header " + LogSafe.escape(parser.getHeaderNames().toString())
+                            + ": " + LogSafe.escape(String.valueOf(absent)) + " (use --map field=Column)");
                     return 2;
                 }
                 Set<String> headers = parser.getHeaderMap().keySet();
@@ -304,7 +306,7 @@ public final class ImportCommand implements Callable<Integer> {
             out.println("events published: " + published + (dryRun ? " (dry run: nothing sent)" : "")
                     + ", in event-time order" + (sorter.runs() > 0 ? " (sorted in " + sorter.runs() + " runs on disk)" : ""));
             out.println("rows rejected:    " + rejected);
-            rejections.forEach(r -> out.println("  " + r));
+            rejections.forEach(r -> out.println("  " + LogSafe.escape(String.valueOf(r)))); // cells may hold CR/LF/ESC
             if (rejected > rejections.size()) {
                 out.println("  ... and " + (rejected - rejections.size()) + " more");
             }
