@@ -662,7 +662,12 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             if (entry.value.startsWith(RISK_TAG)) {
                 judgeRisk(entry.value.substring(RISK_TAG.length()));
             } else if (entry.value.startsWith(DRIFT_TAG)) {
-                feedDrift(entry.value.substring(DRIFT_TAG.length()), w, touched);
+                // Up to the entry's own time, not to w: the entries are judged in time order, so the tenant prior
+                // (shared by the tenant's clients) learns the settlements of all clients in event-time order, and a
+                // risk entry at T sees exactly the settlements dated at or before T, however far w jumped in one
+                // scan (how far it jumps depends on the arrival order).
+                feedDrift(entry.value.substring(DRIFT_TAG.length()), Long.parseLong(entry.key.substring(0, 13)),
+                        touched);
             } else {
                 judgeOverdue(entry.key, entry.value, w, touched);
             }
@@ -716,7 +721,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         storeOrDrop(invoiceKey, invoice);
     }
 
-    /** Feeds the drift detector the client's settlements at or before {@code w}, in settlement-time order. */
+    /**
+     * Feeds the drift detector (and the tenant prior) the client's settlements at or before {@code w}, the time of
+     * the drift entry being judged (at or before the watermark), in settlement-time order.
+     */
     private void feedDrift(String clientKey, long w, Map<String, Long> touched) {
         ClientState state = clientStates.get(clientKey);
         if (state == null || state.driftPending.isEmpty() || state.driftPending.get(0).settledAt() > w) {

@@ -185,6 +185,14 @@ public final class GeneratedHistory {
      * {@code lateness} after it.
      */
     public List<Event> displaced(long seed, Duration lateness) {
+        return displaced(events, seed, lateness);
+    }
+
+    /**
+     * As {@link #displaced(long, Duration)}, for any list of events (in event-time order, ties in the order wanted
+     * among equal keys): other tests' generated histories replay in the same kind of displaced order.
+     */
+    public static List<Event> displaced(List<Event> events, long seed, Duration lateness) {
         Random random = new Random(seed);
         record Keyed(long key, int index, Event event) {
         }
