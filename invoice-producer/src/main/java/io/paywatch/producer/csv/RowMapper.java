@@ -143,8 +143,13 @@ public final class RowMapper {
             return new Row(List.of(), reasons);
         }
         String base = "csv:" + context.tenantId() + ":" + invoiceId;
+        // The invoice's id carries what an updated export can change (amount owed, currency, due date or terms):
+        // the same row again is a duplicate, an export that corrected the amount or moved the due date re-issues
+        // the invoice (the stream processor updates an open invoice), so a re-import always leaves the true state.
+        String snapshot = amount + currency + ":" + (dueAt != null ? dueAt : "net" + (terms != null ? terms
+                : context.defaultTermsDays()));
         List<EventJson> events = new ArrayList<>(2);
-        events.add(EventJson.builder(EventType.InvoiceIssued).eventId(base + ":issued")
+        events.add(EventJson.builder(EventType.InvoiceIssued).eventId(base + ":issued:" + snapshot)
                 .clientId(value(column, "clientId")).clientName(value(column, "clientName")).invoiceId(invoiceId)
                 .issuedAt(issuedAt).dueAt(dueAt).paymentTermsDays(terms)
                 .amount(new MoneyJson(amount, currency)).build());

@@ -102,7 +102,7 @@ class SpreadsheetCsvTest {
 
         Map<String, Object> byId = new HashMap<>();
         tenantEvents("west", 3).forEach(e -> byId.put(eventId(e.value()), e.value().getPayload()));
-        InvoiceIssued x1 = (InvoiceIssued) byId.get("csv:west:X-1:issued");
+        InvoiceIssued x1 = (InvoiceIssued) byId.get("csv:west:X-1:issued:123456USD:2025-05-31T07:00:00Z");
         assertThat(x1.getClientName()).isEqualTo("Globex, Inc.");
         assertThat(x1.getAmount().getAmountMinor()).isEqualTo(123456L);
         // 1 May in Los Angeles (PDT, UTC-7), not midnight UTC (the evening of 30 April there).
@@ -110,7 +110,7 @@ class SpreadsheetCsvTest {
         assertThat(x1.getDueAt()).isEqualTo(Instant.parse("2025-05-31T07:00:00Z"));
         PaymentReceived paid = (PaymentReceived) byId.get("csv:west:X-1:paid");
         assertThat(paid.getPaidAt()).isEqualTo(Instant.parse("2025-05-20T07:00:00Z"));
-        InvoiceIssued x2 = (InvoiceIssued) byId.get("csv:west:X-2:issued");
+        InvoiceIssued x2 = (InvoiceIssued) byId.get("csv:west:X-2:issued:200000USD:net30");
         assertThat(x2.getClientName()).isEqualTo("Initech \"West\"");
         assertThat(x2.getAmount().getAmountMinor()).isEqualTo(200000L);
         // --terms-days 30 from 31 Dec 2024: 30 Jan 2025, local midnight (PST, UTC-8).
@@ -192,6 +192,27 @@ class SpreadsheetCsvTest {
         Run third = run(concat(week3, common));
         assertThat(third.code()).isEqualTo(1);
         assertThat(third.out()).contains("line 2: paidAmount (Amount Paid): paid went down from 80000 to 50000");
+
+        // An updated export that corrects an open invoice's amount re-issues it under a new id (the stream processor
+        // updates the open invoice: StripeAmountOwedTopologyTest), and the same corrected export again is a duplicate.
+        Path before = dir.resolve("before.csv");
+        Files.writeString(before, header + "c,R-3,2025-04-01,2025-05-01,500.00,,\n");
+        Path corrected = dir.resolve("corrected.csv");
+        Files.writeString(corrected, header + "c,R-3,2025-04-01,2025-05-01,450.00,,\n");
+        assertThat(run(concat(before, common)).code()).isZero();
+        assertThat(run(concat(corrected, common)).code()).isZero();
+        assertThat(run(concat(corrected, common)).code()).isZero();
+        Map<String, Long> issuedR3 = new HashMap<>();
+        List<String> r3Ids = new ArrayList<>();
+        for (ConsumerRecord<String, InvoiceEvent> e : tenantEvents("snap", 13)) {
+            if (e.value().getPayload() instanceof InvoiceIssued i && i.getInvoiceId().equals("R-3")) {
+                issuedR3.put(i.getEventId(), i.getAmount().getAmountMinor());
+                r3Ids.add(i.getEventId());
+            }
+        }
+        assertThat(issuedR3).containsEntry("csv:snap:R-3:issued:50000EUR:2025-05-01T00:00:00Z", 50000L)
+                .containsEntry("csv:snap:R-3:issued:45000EUR:2025-05-01T00:00:00Z", 45000L).hasSize(2);
+        assertThat(r3Ids).hasSize(3);
     }
 
     @Test
