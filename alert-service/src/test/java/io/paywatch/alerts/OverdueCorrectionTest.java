@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * The two alert semantics about settled invoices, on the real broker and GreenMail: an INVOICE_OVERDUE about an
  * invoice that was already settled when it was raised is logged SUPPRESSED_RESOLVED and delivered nowhere; an
  * OVERDUE_CORRECTED (a late payment proved an earlier overdue alert wrong) is emailed through the cooldown, and
- * even when old if an overdue email about the client went out, but waits for the end of quiet hours.
+ * even when old, when an alert it withdraws was emailed (else there is nothing to correct: SUPPRESSED_RESOLVED),
+ * but waits for the end of quiet hours.
  */
 class OverdueCorrectionTest extends AlertServiceHarness {
 
@@ -54,9 +55,10 @@ class OverdueCorrectionTest extends AlertServiceHarness {
             // News: the same client and type, not settled. It must not be held back by a cooldown (nothing was sent).
             publish(Fixtures.alert("res-open", "resolved", "acme", "Acme", AlertType.INVOICE_OVERDUE)
                     .setInvoiceIds(List.of("INV-2025-018")).build());
-            // A correction carries settledDate too, and is news.
-            publish(Fixtures.alert("res-correction", "resolved", "globex", "Globex", AlertType.OVERDUE_CORRECTED)
-                    .build());
+            // A correction carries settledDate too, and is news: the alarm it withdraws (res-open) was emailed.
+            awaitLog(l -> l.containsKey("res-open"));
+            publish(withdrawing(Fixtures.alert("res-correction", "resolved", "acme", "Acme",
+                    AlertType.OVERDUE_CORRECTED).setInvoiceIds(List.of("INV-2025-018")), "res-open"));
 
             List<MimeMessage> mail = awaitMail(to, 2);
             Map<String, AlertDelivery> log = awaitLog(l -> l.containsKey("res-settled#webhook")
@@ -104,26 +106,34 @@ class OverdueCorrectionTest extends AlertServiceHarness {
         // A correction 30 days after its alarm (older than max-alert-age): emailed, because Acme's alarm went out.
         publish(Fixtures.alert("corr-late", "corr", "acme", "Acme", AlertType.OVERDUE_CORRECTED)
                 .setInvoiceIds(List.of("INV-2025-019")).setOccurredAt(DAYTIME.minus(Duration.ofDays(30))).build());
-        // The same age about a client no overdue email ever went to (a backfill): history, suppressed as stale.
+        // The same age about a client no overdue email ever went to (a backfill): nothing to correct.
         publish(Fixtures.alert("corr-history", "corr", "globex", "Globex", AlertType.OVERDUE_CORRECTED)
                 .setOccurredAt(DAYTIME.minus(Duration.ofDays(30))).build());
+        // With the ids it withdraws (as the stream-processor sends them): news only if one of them was emailed.
+        // ov-1 went out; ov-2 was held back by the cooldown, so its freelancer never read that alarm.
+        publish(withdrawing(Fixtures.alert("corr-of-sent", "corr", "acme", "Acme", AlertType.OVERDUE_CORRECTED)
+                .setInvoiceIds(List.of("INV-2025-021")), "ov-1"));
+        publish(withdrawing(Fixtures.alert("corr-of-unsent", "corr", "acme", "Acme", AlertType.OVERDUE_CORRECTED)
+                .setInvoiceIds(List.of("INV-2025-022")), "ov-2,never-raised"));
 
         Map<String, AlertDelivery> log = awaitLog(l -> l.containsKey("corr-2") && l.containsKey("corr-late")
-                && l.containsKey("corr-history"));
+                && l.containsKey("corr-history") && l.containsKey("corr-of-sent") && l.containsKey("corr-of-unsent"));
         assertThat(log.get("ov-1").getStatus()).isEqualTo(DeliveryStatus.SENT);
         assertThat(log.get("ov-2").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
         assertThat(log.get("corr-1").getStatus()).isEqualTo(DeliveryStatus.SENT);
         assertThat(log.get("corr-2").getStatus()).isEqualTo(DeliveryStatus.SENT);
         assertThat(log.get("corr-late").getStatus()).isEqualTo(DeliveryStatus.SENT);
-        assertThat(log.get("corr-history").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_STALE);
-        List<MimeMessage> mail = awaitMail(to, 4);
+        assertThat(log.get("corr-history").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_RESOLVED);
+        assertThat(log.get("corr-of-sent").getStatus()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(log.get("corr-of-unsent").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_RESOLVED);
+        List<MimeMessage> mail = awaitMail(to, 5);
         awaitAllAlertsCommitted();
-        assertThat(mailTo(to)).hasSize(4);
+        assertThat(mailTo(to)).hasSize(5);
         Map<String, String> subjects = new HashMap<>();
         for (MimeMessage m : mail) {
             subjects.put(m.getHeader("X-Paywatch-Alert-Id")[0], subject(m));
         }
-        assertThat(subjects).containsOnlyKeys("ov-1", "corr-1", "corr-2", "corr-late");
+        assertThat(subjects).containsOnlyKeys("ov-1", "corr-1", "corr-2", "corr-late", "corr-of-sent");
         assertThat(subjects.get("corr-1"))
                 .isEqualTo("Correction: invoice INV-2025-017 from Acme was settled on 21 February 2025");
         String body = mailTo(to).stream().filter(m -> header(m).equals("corr-1")).findFirst().map(
@@ -139,10 +149,16 @@ class OverdueCorrectionTest extends AlertServiceHarness {
         assertThat(held.getStatus()).isEqualTo(DeliveryStatus.DEFERRED_QUIET_HOURS);
         assertThat(held.getNotBefore()).isEqualTo(Instant.parse("2025-03-13T07:00:00Z"));
         MutableClock.set(Instant.parse("2025-03-13T06:59:00Z"));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> mailTo(to).size() == 4);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> mailTo(to).size() == 5);
         MutableClock.set(Instant.parse("2025-03-13T07:00:00Z"));
-        assertThat(awaitMail(to, 5)).extracting(OverdueCorrectionTest::header).contains("corr-night");
+        assertThat(awaitMail(to, 6)).extracting(OverdueCorrectionTest::header).contains("corr-night");
         assertThat(awaitLog(l -> l.get("corr-night").getStatus() == DeliveryStatus.SENT)).isNotNull();
+    }
+
+    private static PaymentAlert withdrawing(PaymentAlert.Builder alert, String withdrawnAlertIds) {
+        Map<String, String> facts = new HashMap<>(alert.getFacts());
+        facts.put(AlertFacts.WITHDRAWN_ALERT_IDS, withdrawnAlertIds);
+        return alert.setFacts(facts).build();
     }
 
     private static PaymentAlert settled(PaymentAlert.Builder alert, String settledDate) {

@@ -80,6 +80,12 @@ public final class AlertFacts {
      * is then history, not news); on OVERDUE_CORRECTED it is the date that proves the earlier alert wrong.
      */
     public static final String SETTLED_DATE = "settledDate";
+    /**
+     * OVERDUE_CORRECTED: comma-separated ids of the INVOICE_OVERDUE alerts it withdraws. Machine-readable, for the
+     * alert-service to tell whether any of them reached the freelancer (only then is the correction news); not a
+     * figure for the email, so it is not in {@link #ALL}.
+     */
+    public static final String WITHDRAWN_ALERT_IDS = "withdrawnAlertIds";
     /** IANA time zone the figures were computed in. */
     public static final String TIMEZONE = "timezone";
 

@@ -21,6 +21,7 @@ import io.paywatch.contract.DeliveryMode;
 import io.paywatch.contract.DeliveryStatus;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -81,6 +82,11 @@ import java.util.concurrent.TimeoutException;
 public class DeliveryWorker {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+    /** Statuses of an email that reached, or is parked to reach, the freelancer. */
+    private static final java.util.Set<DeliveryStatus> TOLD = java.util.EnumSet.of(DeliveryStatus.SENT,
+            DeliveryStatus.DEFERRED_QUIET_HOURS, DeliveryStatus.QUEUED_FOR_DIGEST, DeliveryStatus.RETRYING);
+    private static final String NOTHING_TO_CORRECT =
+            "none of the INVOICE_OVERDUE alerts it withdraws was emailed: nothing to correct";
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SETTINGS_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -256,9 +262,12 @@ public class DeliveryWorker {
         Instant now = clock.instant();
         Decision decision = DeliveryPolicy.decideEmail(alert, tenant, now,
                 log.lastEmailSent(alert.getTenantId(), alert.getClientId(), alert.getType()), config.maxAlertAge(),
-                overdueEmailed(alert));
+                correctionIsNews(alert));
         String key = alert.getAlertId();
-        if (decision instanceof Decision.Resolved resolved) {
+        if (decision instanceof Decision.NothingToCorrect) {
+            write(key, alert, DeliveryStatus.SUPPRESSED_RESOLVED, priorAttempts, null, NOTHING_TO_CORRECT, false);
+            metrics.emailSuppressed(DeliveryMetrics.REASON_RESOLVED);
+        } else if (decision instanceof Decision.Resolved resolved) {
             write(key, alert, DeliveryStatus.SUPPRESSED_RESOLVED, priorAttempts, null,
                     resolvedDetail(resolved.settledDate()), false);
             metrics.emailSuppressed(DeliveryMetrics.REASON_RESOLVED);
@@ -342,7 +351,13 @@ public class DeliveryWorker {
             metrics.webhookSuppressed(DeliveryMetrics.REASON_RESOLVED);
             return;
         }
-        var stale = alert.getType() == AlertType.OVERDUE_CORRECTED && overdueEmailed(alert) ? Optional.<Duration>empty()
+        boolean correction = alert.getType() == AlertType.OVERDUE_CORRECTED;
+        if (correction && !correctionIsNews(alert)) {
+            write(key, alert, DeliveryStatus.SUPPRESSED_RESOLVED, priorAttempts, null, NOTHING_TO_CORRECT, false);
+            metrics.webhookSuppressed(DeliveryMetrics.REASON_RESOLVED);
+            return;
+        }
+        var stale = correction ? Optional.<Duration>empty()
                 : DeliveryPolicy.stale(alert, clock.instant(), config.maxAlertAge());
         if (stale.isPresent()) {
             write(key, alert, DeliveryStatus.SUPPRESSED_STALE, priorAttempts, null, staleDetail(stale.get()), false);
@@ -460,9 +475,26 @@ public class DeliveryWorker {
         LOG.info("Emailed digest {} with {} alerts to tenant {}", messageId, alerts.size(), tenantId);
     }
 
-    /** Whether an INVOICE_OVERDUE email about the alert's client was ever sent (a correction may then be news). */
-    private boolean overdueEmailed(PaymentAlert alert) {
-        return log.lastEmailSent(alert.getTenantId(), alert.getClientId(), AlertType.INVOICE_OVERDUE).isPresent();
+    /**
+     * For an OVERDUE_CORRECTED: whether an INVOICE_OVERDUE it withdraws was emailed, or is parked to be (quiet hours,
+     * digest, SMTP retry). A correction without the {@code withdrawnAlertIds} fact (an older stream-processor) falls
+     * back to "an overdue email about this client was sent". Other alert types: false (unused).
+     */
+    private boolean correctionIsNews(PaymentAlert alert) {
+        if (alert.getType() != AlertType.OVERDUE_CORRECTED) {
+            return false;
+        }
+        String withdrawn = alert.getFacts() == null ? null : alert.getFacts().get(AlertFacts.WITHDRAWN_ALERT_IDS);
+        if (withdrawn == null || withdrawn.isBlank()) {
+            return log.lastEmailSent(alert.getTenantId(), alert.getClientId(), AlertType.INVOICE_OVERDUE).isPresent();
+        }
+        for (String id : withdrawn.split(",")) {
+            var entry = log.get(id.trim());
+            if (entry.isPresent() && TOLD.contains(entry.get().delivery().getStatus())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String resolvedDetail(String settledDate) {

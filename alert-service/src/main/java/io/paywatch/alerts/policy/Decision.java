@@ -37,6 +37,13 @@ public sealed interface Decision {
     record Resolved(String settledDate) implements Decision {
     }
 
+    /**
+     * An OVERDUE_CORRECTED none of whose withdrawn INVOICE_OVERDUE alerts reached (or is on its way to) the
+     * freelancer: there is nothing to correct, and a correction of an alarm they never read would only confuse.
+     */
+    record NothingToCorrect() implements Decision {
+    }
+
     /** No settings for the tenant yet: nowhere to send; retry later, never drop. */
     record NoSettings() implements Decision {
     }

@@ -40,18 +40,21 @@ public final class DeliveryPolicy {
 
     /**
      * The decision for the email channel; {@code maxAlertAge} is the staleness limit (see {@link #stale});
-     * {@code overdueEmailedForClient} says whether an INVOICE_OVERDUE email about the alert's client was ever sent
-     * (it keeps a late correction from being suppressed as stale).
+     * {@code correctionIsNews} says, for an OVERDUE_CORRECTED, whether an alert it withdraws was emailed (or is
+     * parked to be): only then is it sent, and then even when old (a bank feed weeks late), because the freelancer
+     * read, or will read, the false alarm.
      */
     public static Decision decideEmail(PaymentAlert alert, FreelancerSettings settings, Instant now,
-            Optional<Instant> lastSentSameClientAndType, Duration maxAlertAge, boolean overdueEmailedForClient) {
+            Optional<Instant> lastSentSameClientAndType, Duration maxAlertAge, boolean correctionIsNews) {
         Optional<String> resolved = resolved(alert);
         if (resolved.isPresent()) {
             return new Decision.Resolved(resolved.get());
         }
         boolean correction = alert.getType() == AlertType.OVERDUE_CORRECTED;
-        Optional<Duration> stale = correction && overdueEmailedForClient ? Optional.empty()
-                : stale(alert, now, maxAlertAge);
+        if (correction && !correctionIsNews) {
+            return new Decision.NothingToCorrect();
+        }
+        Optional<Duration> stale = correction ? Optional.empty() : stale(alert, now, maxAlertAge);
         if (stale.isPresent()) {
             return new Decision.Stale(stale.get());
         }

@@ -133,12 +133,12 @@ class DeliveryPolicyTest {
                 .setFacts(facts).build())).isEmpty();
         PaymentAlert correction = Fixtures.alert("k", "t", "c", "Acme", AlertType.OVERDUE_CORRECTED).build();
         assertThat(correction.getFacts()).containsKey(AlertFacts.SETTLED_DATE);
-        assertThat(DeliveryPolicy.decideEmail(correction, rome, now, Optional.empty(), MAX_AGE))
+        assertThat(DeliveryPolicy.decideEmail(correction, rome, now, Optional.empty(), MAX_AGE, true))
                 .isInstanceOf(Decision.Send.class);
     }
 
     @Test
-    void aCorrectionIgnoresTheCooldownAndIsStaleOnlyWhenNoOverdueEmailWentOut() {
+    void aCorrectionIgnoresTheCooldownAndStalenessAndIsSentOnlyWhenTheAlarmItWithdrawsWasEmailed() {
         Instant now = Instant.parse("2025-03-12T10:00:00Z");
         PaymentAlert correction = Fixtures.alert("k", "t", "c", "Acme", AlertType.OVERDUE_CORRECTED).build();
         assertThat(DeliveryPolicy.decideEmail(correction, rome, now, Optional.of(now.minus(Duration.ofHours(1))),
@@ -147,8 +147,11 @@ class DeliveryPolicyTest {
                 .setOccurredAt(now.minus(Duration.ofDays(30))).build();
         assertThat(DeliveryPolicy.decideEmail(late, rome, now, Optional.empty(), MAX_AGE, true))
                 .isInstanceOf(Decision.Send.class);
+        // The alarm it withdraws never reached the freelancer (cooldown, stale, a backfill): nothing to correct.
         assertThat(DeliveryPolicy.decideEmail(late, rome, now, Optional.empty(), MAX_AGE, false))
-                .isInstanceOf(Decision.Stale.class);
+                .isInstanceOf(Decision.NothingToCorrect.class);
+        assertThat(DeliveryPolicy.decideEmail(correction, rome, now, Optional.empty(), MAX_AGE, false))
+                .isInstanceOf(Decision.NothingToCorrect.class);
         // Quiet hours, opt-out and digest still apply.
         assertThat(DeliveryPolicy.decideEmail(correction, rome, Instant.parse("2025-03-12T21:30:00Z"),
                 Optional.empty(), MAX_AGE, true)).isInstanceOf(Decision.DeferQuietHours.class);

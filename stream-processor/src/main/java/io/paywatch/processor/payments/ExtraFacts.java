@@ -29,8 +29,8 @@ public final class ExtraFacts {
     /** The client's drift episode number, 1-based (PAYMENT_DRIFT, RECOVERED). */
     public static final String EPISODE = "episode";
 
-    /** Comma-separated ids of the INVOICE_OVERDUE alerts an OVERDUE_CORRECTED withdraws. */
-    public static final String WITHDRAWN_ALERT_IDS = "withdrawnAlertIds";
+    /** Comma-separated ids of the INVOICE_OVERDUE alerts an OVERDUE_CORRECTED withdraws (declared in schemas). */
+    public static final String WITHDRAWN_ALERT_IDS = io.paywatch.schemas.AlertFacts.WITHDRAWN_ALERT_IDS;
 
     private ExtraFacts() {
     }
