@@ -1,16 +1,17 @@
 package io.paywatch.processor.ops;
 
 import io.paywatch.contract.DeadLetter;
-import io.paywatch.schemas.Topics;
+import io.paywatch.schemas.DeadLetterRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 
-/** Builds dead-letter records: the original bytes, where they came from and why they failed. */
+/**
+ * Builds dead-letter records: the original bytes, where they came from and why they failed. The record itself is
+ * built by the shared {@link DeadLetterRecords} (schemas), so alert-service and stream-processor write one shape.
+ */
 public final class DeadLetters {
 
     private DeadLetters() {
@@ -18,27 +19,14 @@ public final class DeadLetters {
 
     /** The dead-letter key: {@code topic/partition/offset}, so a record is dead-lettered at most once per key. */
     public static String key(String topic, int partition, long offset) {
-        return (topic == null ? "punctuation" : topic) + "/" + partition + "/" + offset;
+        return DeadLetterRecords.key(topic, partition, offset);
     }
 
     /** A producer record for the dead-letter topic, ready for a Kafka Streams handler response. */
     public static ProducerRecord<byte[], byte[]> record(String topic, int partition, long offset, byte[] key,
             byte[] value, Throwable error, String application, Clock clock) {
-        String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setSourceTopic(topic == null ? "punctuation" : topic)
-                .setPartition(partition)
-                .setOffset(offset)
-                .setKey(key == null ? null : ByteBuffer.wrap(key))
-                .setValue(value == null ? null : ByteBuffer.wrap(value))
-                .setReason(reason)
-                .setExceptionClass(error.getClass().getName())
-                .setApplication(application)
-                .setFailedAt(clock.instant())
-                .build();
-        String dlqKey = key(topic, partition, offset);
-        return new ProducerRecord<>(Topics.DEAD_LETTERS.name(), dlqKey.getBytes(StandardCharsets.UTF_8),
-                Topics.DEAD_LETTERS.valueSerde().serializer().serialize(Topics.DEAD_LETTERS.name(), letter));
+        return DeadLetterRecords.record(DeadLetterRecords.letter(topic, partition, offset, key, value,
+                DeadLetterRecords.reason(null, error), error, application, clock.instant()));
     }
 
     /** The application id in a streams configuration, for {@link DeadLetter#getApplication()}. */
