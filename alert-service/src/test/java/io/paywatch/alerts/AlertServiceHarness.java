@@ -115,6 +115,8 @@ public abstract class AlertServiceHarness {
         props.put("paywatch.alerts.smtp.port", smtpPort);
         props.put("paywatch.alerts.smtp.connect-timeout", "1s");
         props.put("paywatch.alerts.smtp.read-timeout", "2s");
+        // Test webhook receivers listen on loopback; WebhookTargetTest switches the guard back on.
+        props.put("paywatch.alerts.webhook.allow-private-targets", "true");
         props.putAll(extra);
         context = ApplicationContext.builder().properties(props).start();
         DeliveryWorker worker = context.getBean(DeliveryWorker.class);

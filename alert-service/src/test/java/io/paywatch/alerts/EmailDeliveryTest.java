@@ -90,15 +90,19 @@ class EmailDeliveryTest extends AlertServiceHarness {
                 .setInvoiceIds(List.of("INV-2")).build());
         publish(Fixtures.alert("cool-3", "cool", "other", "Other", AlertType.INVOICE_OVERDUE).build());
         publish(Fixtures.alert("cool-4", "cool", "acme", "Acme", AlertType.GHOSTING).build());
+        publish(Fixtures.alert("cool-5", "cool", "acme", "Acme", AlertType.INVOICE_OVERDUE).build());
 
         Map<String, AlertDelivery> log = awaitLog(l -> l.keySet().containsAll(List.of("cool-1", "cool-2", "cool-3",
-                "cool-4")));
+                "cool-4", "cool-5")));
         assertThat(log.get("cool-1").getStatus()).isEqualTo(DeliveryStatus.SENT);
-        assertThat(log.get("cool-2").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
+        // Another invoice of the same client is news (issue #12): the overdue cooldown is per invoice.
+        assertThat(log.get("cool-2").getStatus()).isEqualTo(DeliveryStatus.SENT);
         assertThat(log.get("cool-3").getStatus()).isEqualTo(DeliveryStatus.SENT);
         assertThat(log.get("cool-4").getStatus()).isEqualTo(DeliveryStatus.OPTED_OUT);
+        // The same invoice again inside the cooldown is not.
+        assertThat(log.get("cool-5").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
         awaitAllAlertsCommitted();
-        assertThat(mailTo(to)).hasSize(2);
+        assertThat(mailTo(to)).hasSize(3);
     }
 
     @Test

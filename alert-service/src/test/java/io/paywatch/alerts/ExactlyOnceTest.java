@@ -142,6 +142,59 @@ class ExactlyOnceTest extends AlertServiceHarness {
         assertThat(mailTo(to)).hasSize(3);
     }
 
+    @Test
+    void smtpDownForSixtySecondsEveryAlertIsDeliveredAfterRecoveryExactlyOnce() throws Exception {
+        // The outage is real (GreenMail stopped, every attempt gets "connection refused") and lasts 60 s on the
+        // service's clock, which drives the retry schedule: the clock is moved in 5 s steps and each step waits for
+        // the service's next failed attempt. Wall time is a few seconds, so the suite does not wait a minute.
+        String to = "outage60@example.com";
+        startContext();
+        publish(Fixtures.settings("outage60", to, Language.EN).setCooldownHours(0).build());
+        MeterRegistry registry = context.getBean(MeterRegistry.class);
+        greenMail.stop();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int second = 0; second < 60; second += 5) {
+            // Read before the clock moves: with the clock pinned, no attempt can happen between the two.
+            double failedBefore = registry.counter(DeliveryMetrics.EMAILS_FAILED).count();
+            MutableClock.set(DAYTIME.plusSeconds(second));
+            if (second % 15 == 0) {
+                // New alerts keep arriving during the outage, each about another invoice.
+                String id = "outage60-" + second;
+                ids.add(id);
+                publish(Fixtures.alert(id, "outage60", "acme", "Acme", AlertType.INVOICE_OVERDUE)
+                        .setInvoiceIds(List.of("INV-" + second)).build());
+            }
+            await("a failed SMTP attempt at +" + second + " s").atMost(WAIT)
+                    .until(() -> registry.counter(DeliveryMetrics.EMAILS_FAILED).count() > failedBefore);
+        }
+        Map<String, AlertDelivery> parked = awaitLog(l -> ids.stream().allMatch(id -> l.containsKey(id)
+                && l.get(id).getStatus() == DeliveryStatus.RETRYING));
+        assertThat(parked.values()).filteredOn(d -> ids.contains(d.getAlertId()))
+                .allMatch(d -> d.getNotBefore() != null);
+        awaitAllAlertsCommitted();
+        assertThat(mailTo(to)).isEmpty();
+
+        // SMTP is back at +60 s; the next due retry delivers everything.
+        startSmtp();
+        MutableClock.set(DAYTIME.plusSeconds(65));
+        awaitMail(to, ids.size());
+        Map<String, AlertDelivery> sent = awaitLog(l -> ids.stream().allMatch(id -> l.containsKey(id)
+                && l.get(id).getStatus() == DeliveryStatus.SENT));
+        assertThat(sent.get("outage60-0").getAttempts()).isGreaterThanOrEqualTo(2);
+        assertThat(registry.counter(DeliveryMetrics.EMAILS_FAILED).count()).isGreaterThanOrEqualTo(12);
+        // Exactly once: one message per alert, each with its own stable Message-ID, also after more rounds and a
+        // restart.
+        MutableClock.set(DAYTIME.plusSeconds(120));
+        await().during(java.time.Duration.ofMillis(500)).atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> mailTo(to).size() == ids.size());
+        stopContext();
+        startContext();
+        awaitAllAlertsCommitted();
+        assertThat(mailTo(to)).hasSize(ids.size());
+        assertThat(messageIds(mailTo(to))).containsExactlyInAnyOrderElementsOf(
+                ids.stream().map(id -> "<" + id + "@paywatch.local>").toList());
+    }
+
     private static Set<String> messageIds(List<MimeMessage> messages) {
         return messages.stream().map(m -> {
             try {

@@ -9,13 +9,16 @@ import io.paywatch.schemas.AlertFacts;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The per-tenant rules, as a pure function of the alert, the settings, the time and the last email of the same
- * kind. Order matters: an overdue alert about an invoice already settled first, then staleness (history is never
- * news, whatever the tenant's settings, so a backfill is settled even before the tenant has settings), opt-out next
- * (nothing to hold), digest next (the digest ignores cooldown and quiet hours: it is one email at the end of the
+ * kind (per invoice for {@link #INVOICE_SCOPED} types, see {@link #cooldownKeys}). Order matters: an overdue alert
+ * about an invoice already settled first, then staleness (history is never news, whatever the tenant's settings,
+ * so a backfill is settled even before the tenant has settings), opt-out next (nothing to hold), digest next (the digest ignores cooldown and quiet hours: it is one email at the end of the
  * quiet hours), then cooldown, then quiet hours.
  *
  * <p>OVERDUE_CORRECTED withdraws an INVOICE_OVERDUE that a late payment or void proved wrong. A correction must never
@@ -26,7 +29,40 @@ import java.util.Optional;
  */
 public final class DeliveryPolicy {
 
+    /**
+     * Alert types about specific invoices: their cooldown is per invoice, so an alert about another invoice of the
+     * same client is news and goes out (two invoices overdue the same day are two emails). Other types describe the
+     * client as a whole and cool down per (client, type).
+     */
+    public static final Set<AlertType> INVOICE_SCOPED = EnumSet.of(AlertType.INVOICE_OVERDUE,
+            AlertType.INVOICE_AT_RISK);
+
     private DeliveryPolicy() {
+    }
+
+    /** The client-level cooldown key {@code tenant|client|TYPE}. */
+    public static String clientCooldownKey(String tenantId, String clientId, AlertType type) {
+        return tenantId + '|' + clientId + '|' + type.name();
+    }
+
+    /**
+     * The cooldown keys of an alert: for an {@link #INVOICE_SCOPED} type with invoices, one key per invoice
+     * ({@code tenant|client|TYPE|invoiceId}, distinct ids); otherwise the single client-level key. An alert is held
+     * by the cooldown only when every one of its keys had an email within the cooldown (see
+     * {@code DeliveryLog.lastEmailSent(List)}).
+     */
+    public static List<String> cooldownKeys(String tenantId, String clientId, AlertType type,
+            List<String> invoiceIds) {
+        String client = clientCooldownKey(tenantId, clientId, type);
+        if (!INVOICE_SCOPED.contains(type) || invoiceIds == null || invoiceIds.isEmpty()) {
+            return List.of(client);
+        }
+        return invoiceIds.stream().map(id -> client + '|' + id).distinct().sorted().toList();
+    }
+
+    /** {@link #cooldownKeys(String, String, AlertType, List)} of an alert. */
+    public static List<String> cooldownKeys(PaymentAlert alert) {
+        return cooldownKeys(alert.getTenantId(), alert.getClientId(), alert.getType(), alert.getInvoiceIds());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.paywatch.alerts.settings;
 
+import io.paywatch.alerts.DeadLetterSink;
 import io.paywatch.alerts.TopicTail;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.schemas.Topics;
@@ -23,9 +24,11 @@ public final class SettingsView implements AutoCloseable {
 
     private final Map<String, FreelancerSettings> byTenant = new HashMap<>();
     private final Deserializer<FreelancerSettings> serde = Topics.FREELANCER_SETTINGS.valueSerde().deserializer();
+    private final DeadLetterSink deadLetters;
     private final TopicTail tail;
 
-    public SettingsView(String bootstrapServers, String clientId) {
+    public SettingsView(String bootstrapServers, String clientId, DeadLetterSink deadLetters) {
+        this.deadLetters = deadLetters;
         this.tail = new TopicTail(bootstrapServers, Topics.FREELANCER_SETTINGS.name(), clientId, this::apply);
     }
 
@@ -38,9 +41,16 @@ public final class SettingsView implements AutoCloseable {
             FreelancerSettings settings = serde.deserialize(record.topic(), record.value());
             byTenant.put(settings.getTenantId(), settings);
         } catch (SerializationException e) {
-            // Keep the previous settings: a bad record must not silence a tenant.
+            // Keep the previous settings: a bad record must not silence a tenant. The record goes to dead-letters
+            // with the reason, so it is visible and can be fixed upstream.
             LOG.error("Unreadable settings at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
+            try {
+                deadLetters.deadLetter(record, "FreelancerSettings could not be decoded", e);
+            } catch (IllegalStateException dlq) {
+                // Still in freelancer-settings (compacted, kept until the tenant's next update): retried next start.
+                LOG.error("Could not dead-letter settings record: {}", dlq.getMessage());
+            }
         }
     }
 

@@ -12,7 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
-/** POSTs signed alert JSON with the JDK HTTP client: synchronous, bounded by timeouts, no secret in logs. */
+/**
+ * POSTs signed alert JSON with the JDK HTTP client: synchronous, bounded by timeouts, no secret in logs, redirects
+ * not followed, and only to targets {@link WebhookTargetGuard} accepts (no loopback, link-local or private addresses
+ * unless {@code allow-private-targets}).
+ */
 @Singleton
 public class HttpWebhookSender implements WebhookSender {
 
@@ -23,6 +27,7 @@ public class HttpWebhookSender implements WebhookSender {
     private final JsonMapper json;
     private final Clock clock;
     private final HttpClient http;
+    private final WebhookTargetGuard guard;
 
     public HttpWebhookSender(WebhookConfiguration config, JsonMapper json, Clock clock) {
         this.config = config;
@@ -30,10 +35,16 @@ public class HttpWebhookSender implements WebhookSender {
         this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.guard = new WebhookTargetGuard(config.allowPrivateTargets());
     }
 
     @Override
     public void send(String url, String secret, PaymentAlert alert) throws WebhookException {
+        // Checked on every attempt, not once: what a name resolves to can change between retries.
+        var refused = guard.refusal(url);
+        if (refused.isPresent()) {
+            throw new WebhookException(refused.get(), null);
+        }
         try {
             String body = new String(json.writeValueAsBytes(WebhookPayload.of(alert)), StandardCharsets.UTF_8);
             long t = clock.instant().getEpochSecond();

@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DeliveryPolicyTest {
 
@@ -162,5 +164,43 @@ class DeliveryPolicyTest {
         // Every other type keeps its cooldown, whatever the overdue history.
         assertThat(DeliveryPolicy.decideEmail(overdue, rome, now, Optional.of(now.minus(Duration.ofHours(1))),
                 MAX_AGE, true)).isInstanceOf(Decision.Cooldown.class);
+    }
+
+    @Test
+    void invoiceScopedAlertsCoolDownPerInvoiceClientScopedOnesPerClient() {
+        // Two invoices of one client: two keys, so one invoice's email does not hold the other's alert back.
+        assertThat(DeliveryPolicy.cooldownKeys("t", "acme", AlertType.INVOICE_OVERDUE, List.of("INV-B", "INV-A",
+                "INV-B"))).containsExactly("t|acme|INVOICE_OVERDUE|INV-A", "t|acme|INVOICE_OVERDUE|INV-B");
+        assertThat(DeliveryPolicy.cooldownKeys("t", "acme", AlertType.INVOICE_AT_RISK, List.of("INV-A")))
+                .containsExactly("t|acme|INVOICE_AT_RISK|INV-A");
+        // Without invoices, or for a type about the client as a whole: the client-level key.
+        assertThat(DeliveryPolicy.cooldownKeys("t", "acme", AlertType.INVOICE_OVERDUE, List.of()))
+                .containsExactly("t|acme|INVOICE_OVERDUE");
+        assertThat(DeliveryPolicy.cooldownKeys("t", "acme", AlertType.INVOICE_OVERDUE, null))
+                .containsExactly("t|acme|INVOICE_OVERDUE");
+        for (AlertType type : List.of(AlertType.GHOSTING, AlertType.PAYMENT_DRIFT, AlertType.RECOVERED,
+                AlertType.RESPONSIVE_AGAIN, AlertType.AFTER_HOURS_CONTACT)) {
+            assertThat(DeliveryPolicy.cooldownKeys("t", "acme", type, List.of("INV-A"))).as("%s", type)
+                    .containsExactly("t|acme|" + type.name());
+        }
+    }
+
+    @Test
+    void theDedupeHorizonMustOutliveTheStalenessLimit() {
+        // Otherwise an alert replayed after its log entry expired would be younger than max-alert-age: sent twice.
+        assertThatThrownBy(() -> new io.paywatch.alerts.delivery.DeliveryConfiguration("g", Duration.ofMillis(100),
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(15), 2.0, Duration.ofDays(14),
+                Duration.ofDays(14))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dedupe-horizon").hasMessageContaining("max-alert-age");
+        assertThat(new io.paywatch.alerts.delivery.DeliveryConfiguration("g", Duration.ofMillis(100),
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(15), 2.0, Duration.ofDays(14),
+                Duration.ofDays(15)).effectiveDedupeHorizon()).isEqualTo(Duration.ofDays(15));
+        // Unset, it follows max-alert-age: 30 days by default, 216 days with a 200-day limit.
+        assertThat(new io.paywatch.alerts.delivery.DeliveryConfiguration("g", Duration.ofMillis(100),
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(15), 2.0, Duration.ofDays(14),
+                null).effectiveDedupeHorizon()).isEqualTo(Duration.ofDays(30));
+        assertThat(new io.paywatch.alerts.delivery.DeliveryConfiguration("g", Duration.ofMillis(100),
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(15), 2.0, Duration.ofDays(200),
+                null).effectiveDedupeHorizon()).isEqualTo(Duration.ofDays(216));
     }
 }
