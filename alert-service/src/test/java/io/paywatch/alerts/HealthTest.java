@@ -49,7 +49,9 @@ class HealthTest extends AlertServiceHarness {
         await().atMost(WAIT).until(() -> get(base.resolve("/prometheus")).body()
                 .contains("paywatch_alerts_emails_sent_total 1.0"));
         assertThat(get(base.resolve("/prometheus")).body())
-                .contains("paywatch_alerts_email_latency_seconds_count 1");
+                .contains("paywatch_alerts_email_latency_seconds_count 1")
+                .contains("paywatch_alerts_delivery_log_entries 1.0")
+                .contains("paywatch_alerts_delivery_log_parked 0.0");
 
         greenMail.stop();
         await().atMost(WAIT).until(() -> get(base.resolve("/health")).statusCode() == 503);

@@ -31,6 +31,10 @@ public class DeliveryMetrics {
     public static final String WEBHOOKS_SENT = "paywatch.alerts.webhooks.sent";
     /** Webhook POSTs that failed; each is retried. */
     public static final String WEBHOOKS_FAILED = "paywatch.alerts.webhooks.failed";
+    /** Keys held by the in-memory delivery log (settled within the dedupe horizon, plus parked). */
+    public static final String LOG_ENTRIES = "paywatch.alerts.delivery.log.entries";
+    /** Parked deliveries (quiet hours, digest, retrying) waiting in the delivery log. */
+    public static final String LOG_PARKED = "paywatch.alerts.delivery.log.parked";
     /** Alerts that could not be decoded or rendered, sent to dead-letters. */
     public static final String DEAD_LETTERED = "paywatch.alerts.dead.lettered";
 
@@ -70,6 +74,14 @@ public class DeliveryMetrics {
 
     void webhook(boolean ok) {
         registry.counter(ok ? WEBHOOKS_SENT : WEBHOOKS_FAILED).increment();
+    }
+
+    /** Registers the delivery-log gauges; read from the scrape thread, so they are approximate between rounds. */
+    void trackDeliveryLog(DeliveryWorker worker) {
+        io.micrometer.core.instrument.Gauge.builder(LOG_ENTRIES, worker, DeliveryWorker::deliveryLogSize)
+                .description("Delivery log keys held in memory").register(registry);
+        io.micrometer.core.instrument.Gauge.builder(LOG_PARKED, worker, DeliveryWorker::parkedCount)
+                .description("Deliveries parked in the delivery log").register(registry);
     }
 
     void deadLettered() {

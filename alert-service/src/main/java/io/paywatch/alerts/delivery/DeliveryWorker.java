@@ -58,7 +58,8 @@ import java.util.concurrent.TimeoutException;
  * durably parked in the log (RETRYING, DEFERRED_QUIET_HOURS, QUEUED_FOR_DIGEST, with the alert in a header),
  * or settled without email (OPTED_OUT, SUPPRESSED_COOLDOWN). Only then are the input offsets committed. An
  * alert whose alertId is already in the log is skipped, which makes replays and rebalances harmless. Between
- * polls the worker releases parked alerts whose time has come and sends due digests.
+ * polls the worker releases parked alerts whose time has come, sends due digests and expires settled log entries
+ * older than the dedupe horizon.
  */
 @Singleton
 public class DeliveryWorker {
@@ -109,6 +110,7 @@ public class DeliveryWorker {
         this.renderer = renderer;
         this.metrics = metrics;
         this.hooks = hooks;
+        metrics.trackDeliveryLog(this);
     }
 
     /** Starts the worker once the application is up (topics exist by then). */
@@ -261,6 +263,12 @@ public class DeliveryWorker {
     public int deliveryLogSize() {
         DeliveryLog l = log;
         return l == null ? 0 : l.size();
+    }
+
+    /** Number of parked deliveries in the delivery log; 0 before start. */
+    public int parkedCount() {
+        DeliveryLog l = log;
+        return l == null ? 0 : l.parkedCount();
     }
 
     /** Number of cooldown marks held in memory; 0 before start. */
