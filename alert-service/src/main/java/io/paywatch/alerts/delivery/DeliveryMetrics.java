@@ -35,7 +35,7 @@ public class DeliveryMetrics {
     public static final String LOG_ENTRIES = "paywatch.alerts.delivery.log.entries";
     /** Parked deliveries (quiet hours, digest, retrying) waiting in the delivery log. */
     public static final String LOG_PARKED = "paywatch.alerts.delivery.log.parked";
-    /** Alerts that could not be decoded or rendered, sent to dead-letters. */
+    /** Input records (alerts, settings, delivery-log entries) that could not be decoded, sent to dead-letters. */
     public static final String DEAD_LETTERED = "paywatch.alerts.dead.lettered";
 
     private final MeterRegistry registry;
