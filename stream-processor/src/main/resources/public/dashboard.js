@@ -12,7 +12,7 @@
     names: {},
     // The alert panel: its filters, the cursor of the next page, and whether more pages than the first are shown
     // (then the 5-second refresh leaves the list alone rather than collapsing it to the first page).
-    alerts: { nextCursor: null, expanded: false, loading: false } };
+    alerts: { nextCursor: null, expanded: false, loading: false, seq: 0 } };
 
   // --- helpers -------------------------------------------------------------------------------------------
   function el(tag, attrs, text) {
@@ -271,7 +271,7 @@
       box.appendChild(oldest);
     }
     box.appendChild(el('span', { class: 'figure muted', id: 'detail-asof' }, 'As of ' + (r.today || '–')
-      + (profile.timezone ? ' (' + profile.timezone + ')' : '') + ' · last event ' + day(profile.asOf)));
+      + (profile.timezone ? ' (' + profile.timezone + ')' : '') + ' · history as of ' + day(profile.asOf)));
     const asOf = r.today ? '(today, ' + r.today + ')' : '';
     document.getElementById('aging-asof').textContent = asOf;
     document.getElementById('open-asof').textContent = asOf;
@@ -311,7 +311,7 @@
   }
 
   function alertItem(a) {
-    const li = el('li', { 'data-alert': a.alertId });
+    const li = el('li', { 'data-alert': a.alertId, 'data-type': a.type, 'data-client': a.clientId });
     li.appendChild(el('span', { class: 'sev ' + a.severity }, a.severity));
     li.appendChild(el('strong', {}, a.type + ' '));
     li.appendChild(el('span', { class: 'client', title: 'Client id: ' + a.clientId },
@@ -335,14 +335,20 @@
   async function refreshAlerts(force) {
     if (state.alerts.expanded && !force) return;
     state.alerts.expanded = false;
-    renderAlerts(await api(alertQuery(null)), false);
+    // Two quick filter changes send two requests whose answers may come back in either order: only the answer to
+    // the latest request may be shown, or the list would not match the filters on screen.
+    const seq = ++state.alerts.seq;
+    const page = await api(alertQuery(null));
+    if (seq === state.alerts.seq) renderAlerts(page, false);
   }
 
   async function loadMoreAlerts() {
     if (!state.alerts.nextCursor || state.alerts.loading) return;
     state.alerts.loading = true;
     try {
+      const seq = state.alerts.seq;
       const page = await api(alertQuery(state.alerts.nextCursor));
+      if (seq !== state.alerts.seq) return; // the filters changed meanwhile: this page belongs to the old list
       state.alerts.expanded = true;
       renderAlerts(page, true);
     } catch (e) {
