@@ -136,9 +136,13 @@
 
   function select(clientId) {
     state.selected = clientId;
-    // The fragment (tenant and key) stays where it is: it never reaches a server, the query string does.
-    const hash = /^#\/clients\//.test(window.location.hash) ? '' : window.location.hash;
-    const url = window.location.pathname + '?client=' + encodeURIComponent(clientId) + hash;
+    // The fragment (tenant and key) stays where it is: it never reaches a server, the query string does. A link
+    // of the form #/clients/<id>?tenant=…&key=… keeps its form.
+    const hash = window.location.hash;
+    const url = /^#\/clients\//.test(hash)
+      ? window.location.pathname + '#/clients/' + encodeURIComponent(clientId)
+        + (hash.indexOf('?') >= 0 ? hash.substring(hash.indexOf('?')) : '')
+      : window.location.pathname + '?client=' + encodeURIComponent(clientId) + hash;
     if (window.location.pathname + window.location.search + window.location.hash !== url) {
       history.pushState({ client: clientId }, '', url);
     }

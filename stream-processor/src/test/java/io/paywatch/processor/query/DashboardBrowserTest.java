@@ -72,10 +72,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The query API's "today" and the dashboard in a real headless Chromium, against the real app and the shared
- * broker, with the query clock pinned to 20 Nov 2026 12:00 UTC (21 Nov, 01:00 in the tenant's Pacific/Auckland).
+ * broker, with the query clock pinned to 01:00 today in the tenant's Pacific/Auckland (yesterday in UTC).
  *
  * <p>The truth is computed here from calendar dates (issue date + terms = due date; days past due = today − due
- * date, in the tenant's zone), never read from the topology: a client silent since March has its four open
+ * date, in the tenant's zone), never read from the topology: a client silent for 261 days has its four open
  * invoices 247 to 260 days past due today (at its last event they were not due yet), a client with invoices not
  * yet due reads "Due in 13 days", two clients named Acme are told apart by their ids. The browser part checks the
  * texts, the alert filters, the detail URL, that nothing overflows its card and the page has no horizontal scroll at
@@ -91,9 +91,19 @@ class DashboardBrowserTest implements TestPropertyProvider {
     static final String TENANT = "dash-tenant";
     static final String KEY = "key-of-dash-tenant";
     static final ZoneId ZONE = ZoneId.of("Pacific/Auckland");
-    static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
-    /** The tenant's calendar date at {@link #NOW}: a day ahead of UTC's. */
-    static final LocalDate TODAY = LocalDate.of(2026, 11, 21);
+    /**
+     * The tenant's today: the real date in Auckland. The query clock is pinned (fixed for the whole class) to 01:00
+     * of it, which in UTC is still the day before, so a UTC "today" would be wrong by a day. It is chosen from the
+     * real date because the processor's own wall clock (which judges overdue steps live, and which a running Kafka
+     * Streams app does not let a test pin) must agree with it, or the page would show alerts dated after "today".
+     * Every event below is a number of days before it, so the truth does not depend on the day the test runs.
+     */
+    static final LocalDate TODAY = LocalDate.now(ZONE);
+    static final Instant NOW = TODAY.atTime(1, 0).atZone(ZONE).toInstant();
+
+    static LocalDate daysAgo(int days) {
+        return TODAY.minusDays(days);
+    }
 
     /** An invoice of the test's truth: issued on a calendar date in the tenant's zone, due {@code terms} days later. */
     record Inv(String client, String name, String id, LocalDate issued, int terms, long amountMinor, LocalDate paid) {
@@ -115,20 +125,20 @@ class DashboardBrowserTest implements TestPropertyProvider {
     static final String OTHER_ACME = "acme-uk";
 
     static final List<Inv> HISTORY = List.of(
-            // Silent since 5 March: two paid on time, then four never paid.
-            new Inv(SILENT, "Mori & Sons", "M-1", LocalDate.of(2026, 1, 15), 30, 500_00, LocalDate.of(2026, 2, 10)),
-            new Inv(SILENT, "Mori & Sons", "M-2", LocalDate.of(2026, 2, 1), 30, 500_00, LocalDate.of(2026, 2, 25)),
-            new Inv(SILENT, "Mori & Sons", "M-3", LocalDate.of(2026, 2, 20), 14, 100_00, null),
-            new Inv(SILENT, "Mori & Sons", "M-4", LocalDate.of(2026, 2, 25), 14, 200_00, null),
-            new Inv(SILENT, "Mori & Sons", "M-5", LocalDate.of(2026, 3, 1), 14, 300_00, null),
-            new Inv(SILENT, "Mori & Sons", "M-6", LocalDate.of(2026, 3, 5), 14, 400_00, null),
-            // Invoices not yet due, one due today, one a day past due (in Auckland; in UTC it is still the 20th).
-            new Inv(SOON, "Acme", "N-1", LocalDate.of(2026, 11, 8), 26, 1_000_00, null),
-            new Inv(SOON, "Acme", "N-2", LocalDate.of(2026, 11, 20), 30, 2_000_00, null),
-            new Inv(SOON, "Acme", "N-3", LocalDate.of(2026, 10, 22), 30, 300_00, null),
-            new Inv(SOON, "Acme", "N-4", LocalDate.of(2026, 10, 21), 30, 400_00, null),
+            // Silent for 261 days: two paid on time, then four never paid.
+            new Inv(SILENT, "Mori & Sons", "M-1", daysAgo(310), 30, 500_00, daysAgo(284)),
+            new Inv(SILENT, "Mori & Sons", "M-2", daysAgo(293), 30, 500_00, daysAgo(269)),
+            new Inv(SILENT, "Mori & Sons", "M-3", daysAgo(274), 14, 100_00, null),
+            new Inv(SILENT, "Mori & Sons", "M-4", daysAgo(269), 14, 200_00, null),
+            new Inv(SILENT, "Mori & Sons", "M-5", daysAgo(265), 14, 300_00, null),
+            new Inv(SILENT, "Mori & Sons", "M-6", daysAgo(261), 14, 400_00, null),
+            // Invoices not yet due, one due today, one a day past due (in Auckland; in UTC today is still yesterday).
+            new Inv(SOON, "Acme", "N-1", daysAgo(13), 26, 1_000_00, null),
+            new Inv(SOON, "Acme", "N-2", daysAgo(1), 30, 2_000_00, null),
+            new Inv(SOON, "Acme", "N-3", daysAgo(30), 30, 300_00, null),
+            new Inv(SOON, "Acme", "N-4", daysAgo(31), 30, 400_00, null),
             // Another client with the same name (another case): told apart by its id.
-            new Inv(OTHER_ACME, "ACME", "U-1", LocalDate.of(2026, 9, 1), 30, 700_00, LocalDate.of(2026, 9, 20)));
+            new Inv(OTHER_ACME, "ACME", "U-1", daysAgo(81), 30, 700_00, daysAgo(62)));
 
     @Inject
     @Client("/")
@@ -198,7 +208,7 @@ class DashboardBrowserTest implements TestPropertyProvider {
             producer.send(new ProducerRecord<>(Topics.MESSAGE_EVENTS.name(), ClientKey.of(TENANT, OTHER_ACME),
                     new MessageEvent(MessageSent.newBuilder().setEventId("dash-msg-1").setTenantId(TENANT)
                             .setClientId(OTHER_ACME).setThreadId("th-1").setExpectsReply(true)
-                            .setSentAt(Instant.parse("2026-10-01T01:00:00Z")).build())));
+                            .setSentAt(daysAgo(51).atTime(14, 0).atZone(ZONE).toInstant()).build())));
         }
     }
 
@@ -268,7 +278,7 @@ class DashboardBrowserTest implements TestPropertyProvider {
         assertThat(shown).containsExactlyEntriesOf(expectedDaysPastDue(SILENT));
         assertThat(shown.values()).allSatisfy(d -> assertThat(d).isGreaterThan(90));
         assertThat((Integer) at(silent, "receivables", "oldestOpenAgeDays"))
-                .isEqualTo((int) ChronoUnit.DAYS.between(LocalDate.of(2026, 2, 20), TODAY));
+                .isEqualTo((int) ChronoUnit.DAYS.between(daysAgo(274), TODAY));
         assertThat((Integer) at(silent, "receivables", "overdueCount")).isEqualTo(4);
         assertThat(invoices).allSatisfy(i -> assertThat(i).containsEntry("lateProbability", 1.0));
         // Due dates as the tenant's calendar dates; not-yet-due invoices negative (the page says "Due in N days").
@@ -276,10 +286,10 @@ class DashboardBrowserTest implements TestPropertyProvider {
         List<Map<String, Object>> soonInvoices = at(soon, "receivables", "invoices");
         assertThat(soonInvoices).extracting(i -> i.get("invoiceId"), i -> i.get("daysPastDue"), i -> i.get("dueDate"))
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("N-4", 1, "2026-11-20"),
-                        org.assertj.core.groups.Tuple.tuple("N-3", 0, "2026-11-21"),
-                        org.assertj.core.groups.Tuple.tuple("N-1", -13, "2026-12-04"),
-                        org.assertj.core.groups.Tuple.tuple("N-2", -29, "2026-12-20"));
+                        org.assertj.core.groups.Tuple.tuple("N-4", 1, TODAY.minusDays(1).toString()),
+                        org.assertj.core.groups.Tuple.tuple("N-3", 0, TODAY.toString()),
+                        org.assertj.core.groups.Tuple.tuple("N-1", -13, TODAY.plusDays(13).toString()),
+                        org.assertj.core.groups.Tuple.tuple("N-2", -29, TODAY.plusDays(29).toString()));
         // Same name, different clients: each reads as itself.
         assertThat(clients).extracting(c -> c.get("displayName"))
                 .containsExactly("Acme (acme-nz)", "ACME (acme-uk)", "Mori & Sons");
