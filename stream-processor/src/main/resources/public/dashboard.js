@@ -12,7 +12,7 @@
     names: {},
     // The alert panel: its filters, the cursor of the next page, and whether more pages than the first are shown
     // (then the 5-second refresh leaves the list alone rather than collapsing it to the first page).
-    alerts: { nextCursor: null, expanded: false, loading: false, seq: 0 } };
+    alerts: { nextCursor: null, expanded: false, loading: false, seq: 0, withdrawn: new Set() } };
 
   // --- helpers -------------------------------------------------------------------------------------------
   function el(tag, attrs, text) {
@@ -315,18 +315,33 @@
   }
 
   function alertItem(a) {
-    const li = el('li', { 'data-alert': a.alertId, 'data-type': a.type, 'data-client': a.clientId });
+    const li = el('li', { 'data-alert': a.alertId, 'data-type': a.type, 'data-client': a.clientId,
+      'data-invoices': (a.invoiceIds || []).join(',') });
     li.appendChild(el('span', { class: 'sev ' + a.severity }, a.severity));
     li.appendChild(el('strong', {}, a.type + ' '));
     li.appendChild(el('span', { class: 'client', title: 'Client id: ' + a.clientId },
       state.names[a.clientId] || a.clientName || a.clientId));
+    if (state.alerts.withdrawn.has(a.alertId)) {
+      li.className = 'withdrawn';
+      li.appendChild(el('span', { class: 'withdrawn-tag', title: 'A later payment or void proved this alert wrong '
+        + '(see the OVERDUE_CORRECTED alert of this invoice)' }, 'withdrawn'));
+    }
     li.appendChild(el('div', {}, a.summary));
     li.appendChild(el('div', { class: 'meta' }, day(a.occurredAt) + (a.invoiceIds && a.invoiceIds.length
       ? ' · ' + a.invoiceIds.join(', ') : '')));
     return li;
   }
 
+  /** Remembers the INVOICE_OVERDUE alerts an OVERDUE_CORRECTED withdrew, so the list does not show them as news. */
+  function noteWithdrawn(alerts) {
+    alerts.forEach(a => {
+      const ids = a.type === 'OVERDUE_CORRECTED' && a.facts ? a.facts.withdrawnAlertIds : null;
+      if (ids) String(ids).split(',').forEach(id => { if (id.trim()) state.alerts.withdrawn.add(id.trim()); });
+    });
+  }
+
   function renderAlerts(page, append) {
+    noteWithdrawn(page.alerts);
     const ul = document.getElementById('alerts');
     if (!append) clear(ul);
     page.alerts.forEach(a => ul.appendChild(alertItem(a)));
@@ -343,6 +358,9 @@
     // the latest request may be shown, or the list would not match the filters on screen.
     const seq = ++state.alerts.seq;
     const page = await api(alertQuery(null));
+    // The corrections, whatever the filters: an overdue alert shown alone must still say it was withdrawn.
+    const corrections = await api('/alerts?type=OVERDUE_CORRECTED&limit=200').catch(() => ({ alerts: [] }));
+    noteWithdrawn(corrections.alerts || []);
     if (seq === state.alerts.seq) renderAlerts(page, false);
   }
 

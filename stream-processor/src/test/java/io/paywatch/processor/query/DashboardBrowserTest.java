@@ -257,6 +257,8 @@ class DashboardBrowserTest implements TestPropertyProvider {
             assertThat(clients).allSatisfy(c -> assertThat((Integer) at(c, "receivables", "openCount"))
                     .isEqualTo(expectedDaysPastDue((String) c.get("clientId")).size()));
             assertThat((Integer) at(clients.get(2), "payments", "paidInvoices")).isEqualTo(2);
+            // A client's message can be processed before its first invoice (another topic): its name comes later.
+            assertThat(clients).allSatisfy(c -> assertThat(c.get("clientName")).isNotNull());
         });
         Map<String, Object> list = get("/v1/tenants/" + TENANT + "/clients");
         assertThat(list).containsEntry("today", TODAY.toString()).containsEntry("timezone", ZONE.getId());
@@ -378,9 +380,19 @@ class DashboardBrowserTest implements TestPropertyProvider {
                 .allSatisfy(a -> assertThat(a).containsEntry("client", OTHER_ACME).containsEntry("name", "ACME (acme-uk)"))
                 .anySatisfy(a -> assertThat(a).containsEntry("type", "GHOSTING"))
                 .extracting(a -> a.get("id")).containsExactlyElementsOf(alertIds("clientId=" + OTHER_ACME)));
+        // Truth: every invoice here that was paid was paid before its due date, so an overdue alert about it was
+        // wrong (raised when the processor judged a step before the payment arrived, see the time model) and must
+        // be shown withdrawn; an overdue alert about an unpaid invoice must not.
+        for (String client : List.of(OTHER_ACME, SILENT)) {
+            choose("alert-client", client);
+            patiently(15).untilAsserted(() -> assertThat(alertRows()).isNotEmpty()
+                    .allSatisfy(a -> assertThat(a).containsEntry("client", client))
+                    .allSatisfy(a -> assertThat(a.get("withdrawn")).as("withdrawn: %s", a)
+                            .isEqualTo("INVOICE_OVERDUE".equals(a.get("type")) && paidInvoice((String) a.get("invoices")))));
+        }
 
         // A phone: the same page, no horizontal scroll, nothing outside its card.
-        viewport(390, 2400);
+        viewport(390, 3600);
         driver.get(base + "?client=" + SOON + fragment);
         patiently(30).untilAsserted(() ->
                 assertThat(driver.findElements(By.cssSelector("#open-table td.due"))).extracting(WebElement::getText)
@@ -403,7 +415,12 @@ class DashboardBrowserTest implements TestPropertyProvider {
     private List<Map<String, Object>> alertRows() {
         return (List<Map<String, Object>>) driver.executeScript("return Array.from(document.querySelectorAll("
                 + "'#alerts li[data-alert]')).map(li => ({id: li.getAttribute('data-alert'), type: li.getAttribute('data-type'),"
-                + " client: li.getAttribute('data-client'), name: li.querySelector('.client').textContent}));");
+                + " client: li.getAttribute('data-client'), name: li.querySelector('.client').textContent,"
+                + " invoices: li.getAttribute('data-invoices'), withdrawn: li.classList.contains('withdrawn')}));");
+    }
+
+    private static boolean paidInvoice(String invoiceId) {
+        return HISTORY.stream().anyMatch(i -> i.id().equals(invoiceId) && i.paid() != null && i.paid().isBefore(i.due()));
     }
 
     /** The alert ids of the history API's first page (the panel's page size) for a filter. */
