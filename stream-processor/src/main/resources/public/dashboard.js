@@ -8,9 +8,11 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const ALERTS_PAGE = 50;
   const state = { tenant: '', key: '', outbox: '', selected: null, timer: null,
+    // clientId -> the name the clients list shows (the name, with the id when two clients share it).
+    names: {},
     // The alert panel: its filters, the cursor of the next page, and whether more pages than the first are shown
     // (then the 5-second refresh leaves the list alone rather than collapsing it to the first page).
-    alerts: { nextCursor: null, expanded: false, loading: false } };
+    alerts: { nextCursor: null, expanded: false, loading: false, seq: 0, withdrawn: new Set() } };
 
   // --- helpers -------------------------------------------------------------------------------------------
   function el(tag, attrs, text) {
@@ -56,7 +58,47 @@
     return body;
   }
 
+  // --- texts the freelancer reads -----------------------------------------------------------------------
+  /** What an open invoice's days past due mean today: "12 days overdue", "Due today", "Due in 13 days". */
+  function dueText(daysPastDue) {
+    if (daysPastDue === null || daysPastDue === undefined) return '–';
+    if (daysPastDue > 0) return daysPastDue + (daysPastDue === 1 ? ' day overdue' : ' days overdue');
+    if (daysPastDue === 0) return 'Due today';
+    return 'Due in ' + (-daysPastDue) + (daysPastDue === -1 ? ' day' : ' days');
+  }
+  /** Late share: of the invoices already paid, the share paid after their due date. */
+  function lateShareText(p) {
+    if (!p || !p.paidInvoices) return 'none paid yet';
+    return pct(p.lateShare) + ' of ' + p.paidInvoices + ' paid';
+  }
+  function lateShareTip(p) {
+    if (!p || !p.paidInvoices) return 'Paid late: no invoice has been paid yet, so there is no late share.';
+    return 'Paid late: ' + pct(p.lateShare) + ' of the ' + p.paidInvoices
+      + ' invoices already paid were paid after their due date (payment history).';
+  }
+  /** Overdue now: of the invoices still open, those past their due date today. */
+  function overdueNowText(r) {
+    if (!r || !r.openCount) return 'none open';
+    return r.overdueCount + ' of ' + r.openCount + ' open';
+  }
+  function overdueNowTip(r) {
+    const today = r && r.today ? ' today (' + r.today + ')' : ' today';
+    if (!r || !r.openCount) return 'Overdue now: no open invoices.';
+    return 'Overdue now: ' + r.overdueCount + ' of the ' + r.openCount
+      + ' invoices still open are past their due date' + today + '.';
+  }
+  function displayName(c) { return c.displayName || state.names[c.clientId] || c.clientName || c.clientId; }
+
   // --- clients table -------------------------------------------------------------------------------------
+  const CLIENT_COLUMNS = ['Client', 'Type', 'Score', 'Paid', 'Mean DTP', 'EWMA DTP', 'Paid late', 'Overdue now',
+    'Outstanding', 'Reply h', 'Ghosting'];
+
+  function cell(label, value, attrs) {
+    const td = el('td', Object.assign({ 'data-label': label }, attrs || {}),
+      value === undefined || value === null ? '–' : value);
+    return td;
+  }
+
   function renderClients(clients) {
     const tbody = document.querySelector('#clients-table tbody');
     clear(tbody);
@@ -65,16 +107,46 @@
       const p = c.payments || {}, r = c.receivables || {}, q = c.responsiveness || {}, k = c.classification || {};
       const tr = el('tr', { 'data-client': c.clientId });
       if (state.selected === c.clientId) tr.className = 'selected';
-      tr.appendChild(el('td', {}, c.clientName || c.clientId));
-      const type = el('td');
+      tr.appendChild(cell(CLIENT_COLUMNS[0], displayName(c), { class: 'name', title: 'Client id: ' + c.clientId }));
+      const type = el('td', { 'data-label': CLIENT_COLUMNS[1] });
       type.appendChild(el('span', { class: 'badge ' + (k.type || 'NEW') }, k.type || 'NEW'));
       tr.appendChild(type);
-      [k.score, p.paidInvoices, fmt(p.meanDaysToPay), fmt(p.ewmaDaysToPay), pct(p.lateShare), r.openCount,
-        r.overdueCount, money(r.outstanding), fmt(q.medianReplyBusinessHours), q.ghosting ? 'yes' : 'no']
-        .forEach(v => tr.appendChild(el('td', {}, v === undefined || v === null ? '–' : v)));
-      tr.addEventListener('click', () => { state.selected = c.clientId; refresh(); });
+      tr.appendChild(cell(CLIENT_COLUMNS[2], k.score));
+      tr.appendChild(cell(CLIENT_COLUMNS[3], p.paidInvoices));
+      tr.appendChild(cell(CLIENT_COLUMNS[4], fmt(p.meanDaysToPay)));
+      tr.appendChild(cell(CLIENT_COLUMNS[5], fmt(p.ewmaDaysToPay)));
+      tr.appendChild(cell(CLIENT_COLUMNS[6], lateShareText(p), { class: 'late-share', title: lateShareTip(p) }));
+      tr.appendChild(cell(CLIENT_COLUMNS[7], overdueNowText(r),
+        { class: 'overdue-now' + (r.overdueCount > 0 ? ' alarm' : ''), title: overdueNowTip(r) }));
+      tr.appendChild(cell(CLIENT_COLUMNS[8], money(r.outstanding)));
+      tr.appendChild(cell(CLIENT_COLUMNS[9], fmt(q.medianReplyBusinessHours)));
+      tr.appendChild(cell(CLIENT_COLUMNS[10], q.ghosting ? 'yes' : 'no'));
+      tr.addEventListener('click', () => select(c.clientId));
       tbody.appendChild(tr);
     });
+  }
+
+  // --- the selected client is in the URL: ?client=<id> (or #/clients/<id>), so a detail view has a link ------
+  function clientFromUrl() {
+    const fromQuery = new URLSearchParams(window.location.search).get('client');
+    if (fromQuery) return fromQuery;
+    const m = /^#\/clients\/([^?&]+)/.exec(window.location.hash);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+
+  function select(clientId) {
+    state.selected = clientId;
+    // The fragment (tenant and key) stays where it is: it never reaches a server, the query string does. A link
+    // of the form #/clients/<id>?tenant=…&key=… keeps its form.
+    const hash = window.location.hash;
+    const url = /^#\/clients\//.test(hash)
+      ? window.location.pathname + '#/clients/' + encodeURIComponent(clientId)
+        + (hash.indexOf('?') >= 0 ? hash.substring(hash.indexOf('?')) : '')
+      : window.location.pathname + '?client=' + encodeURIComponent(clientId) + hash;
+    if (window.location.pathname + window.location.search + window.location.hash !== url) {
+      history.pushState({ client: clientId }, '', url);
+    }
+    refresh();
   }
 
   // --- per-client charts ---------------------------------------------------------------------------------
@@ -142,7 +214,9 @@
     const box = document.getElementById('ghost-chart');
     clear(box);
     const episodes = (profile.responsiveness && profile.responsiveness.ghostingTimeline) || [];
-    const end = profile.asOf ? Date.parse(profile.asOf) : Date.now();
+    // Ends today (the server's clock), not at the client's last event: silence is the point of this chart.
+    const asOf = profile.receivables && profile.receivables.asOf;
+    const end = asOf ? Date.parse(asOf) : Date.now();
     const start = end - 365 * 86400000;
     const W = 520, H = 90, L = 10, R = 10;
     const x = t => L + (W - L - R) * Math.min(1, Math.max(0, (t - start) / (end - start)));
@@ -168,24 +242,64 @@
   function openInvoices(profile) {
     const tbody = document.querySelector('#open-table tbody');
     clear(tbody);
-    ((profile.receivables && profile.receivables.invoices) || []).forEach(i => {
-      const tr = el('tr');
-      [i.invoiceId, day(i.dueAt), money([i.outstanding]), i.daysPastDue, pct(i.lateProbability)]
-        .forEach(v => tr.appendChild(el('td', {}, v)));
+    const invoices = (profile.receivables && profile.receivables.invoices) || [];
+    document.getElementById('open-empty').classList.toggle('hidden', invoices.length > 0);
+    invoices.forEach(i => {
+      const tr = el('tr', { 'data-invoice': i.invoiceId });
+      tr.appendChild(cell('Invoice', i.invoiceId, { class: 'id' }));
+      tr.appendChild(cell('Due', i.dueDate || day(i.dueAt)));
+      tr.appendChild(cell('Outstanding', money([i.outstanding])));
+      tr.appendChild(cell('Status', dueText(i.daysPastDue),
+        { class: 'due' + (i.daysPastDue > 0 ? ' alarm' : '') }));
+      tr.appendChild(cell('P(late)', pct(i.lateProbability), { class: 'plate' }));
       tbody.appendChild(tr);
     });
+  }
+
+  function detailFigures(profile) {
+    const box = document.getElementById('detail-figures');
+    clear(box);
+    const p = profile.payments || {}, r = profile.receivables || {};
+    const late = el('span', { id: 'late-share', class: 'figure', title: lateShareTip(p) });
+    late.appendChild(el('span', { class: 'muted' }, 'Paid late '));
+    late.appendChild(el('strong', {}, lateShareText(p)));
+    const overdue = el('span', { id: 'overdue-now', class: 'figure', title: overdueNowTip(r) });
+    overdue.appendChild(el('span', { class: 'muted' }, 'Overdue now '));
+    overdue.appendChild(el('strong', { class: r.overdueCount > 0 ? 'alarm' : '' }, overdueNowText(r)));
+    box.appendChild(late);
+    box.appendChild(overdue);
+    if (r.oldestOpenAgeDays !== null && r.oldestOpenAgeDays !== undefined) {
+      const oldest = el('span', { class: 'figure', title: 'Days since the oldest open invoice was issued' });
+      oldest.appendChild(el('span', { class: 'muted' }, 'Oldest open '));
+      oldest.appendChild(el('strong', {}, r.oldestOpenAgeDays + ' days'));
+      box.appendChild(oldest);
+    }
+    box.appendChild(el('span', { class: 'figure muted', id: 'detail-asof' }, 'As of ' + (r.today || '–')
+      + (profile.timezone ? ' (' + profile.timezone + ')' : '') + ' · history as of ' + day(profile.asOf)));
+    const asOf = r.today ? '(today, ' + r.today + ')' : '';
+    document.getElementById('aging-asof').textContent = asOf;
+    document.getElementById('open-asof').textContent = asOf;
   }
 
   function renderDetail(profile) {
     document.getElementById('detail-section').classList.remove('hidden');
     const k = profile.classification || {};
-    document.getElementById('detail-title').textContent = (profile.clientName || profile.clientId)
+    document.getElementById('detail-title').textContent = displayName(profile)
       + ' · ' + (k.type || 'NEW') + ' · score ' + (k.score === undefined ? '–' : k.score);
     document.getElementById('detail-reasons').textContent = (k.reasons || []).join(' ');
+    detailFigures(profile);
     dtpChart(profile);
     agingChart(profile);
     ghostChart(profile);
     openInvoices(profile);
+  }
+
+  function renderMissing(clientId) {
+    document.getElementById('detail-section').classList.remove('hidden');
+    document.getElementById('detail-title').textContent = 'No client "' + clientId + '" for this tenant';
+    ['detail-figures', 'detail-reasons', 'dtp-chart', 'aging-chart', 'ghost-chart'].forEach(id =>
+      clear(document.getElementById(id)));
+    clear(document.querySelector('#open-table tbody'));
   }
 
   // --- alerts and emails ---------------------------------------------------------------------------------
@@ -201,17 +315,33 @@
   }
 
   function alertItem(a) {
-    const li = el('li', { 'data-alert': a.alertId });
+    const li = el('li', { 'data-alert': a.alertId, 'data-type': a.type, 'data-client': a.clientId,
+      'data-invoices': (a.invoiceIds || []).join(',') });
     li.appendChild(el('span', { class: 'sev ' + a.severity }, a.severity));
     li.appendChild(el('strong', {}, a.type + ' '));
-    li.appendChild(el('span', {}, a.clientName || a.clientId));
+    li.appendChild(el('span', { class: 'client', title: 'Client id: ' + a.clientId },
+      state.names[a.clientId] || a.clientName || a.clientId));
+    if (state.alerts.withdrawn.has(a.alertId)) {
+      li.className = 'withdrawn';
+      li.appendChild(el('span', { class: 'withdrawn-tag', title: 'A later payment or void proved this alert wrong '
+        + '(see the OVERDUE_CORRECTED alert of this invoice)' }, 'withdrawn'));
+    }
     li.appendChild(el('div', {}, a.summary));
     li.appendChild(el('div', { class: 'meta' }, day(a.occurredAt) + (a.invoiceIds && a.invoiceIds.length
       ? ' · ' + a.invoiceIds.join(', ') : '')));
     return li;
   }
 
+  /** Remembers the INVOICE_OVERDUE alerts an OVERDUE_CORRECTED withdrew, so the list does not show them as news. */
+  function noteWithdrawn(alerts) {
+    alerts.forEach(a => {
+      const ids = a.type === 'OVERDUE_CORRECTED' && a.facts ? a.facts.withdrawnAlertIds : null;
+      if (ids) String(ids).split(',').forEach(id => { if (id.trim()) state.alerts.withdrawn.add(id.trim()); });
+    });
+  }
+
   function renderAlerts(page, append) {
+    noteWithdrawn(page.alerts);
     const ul = document.getElementById('alerts');
     if (!append) clear(ul);
     page.alerts.forEach(a => ul.appendChild(alertItem(a)));
@@ -224,14 +354,23 @@
   async function refreshAlerts(force) {
     if (state.alerts.expanded && !force) return;
     state.alerts.expanded = false;
-    renderAlerts(await api(alertQuery(null)), false);
+    // Two quick filter changes send two requests whose answers may come back in either order: only the answer to
+    // the latest request may be shown, or the list would not match the filters on screen.
+    const seq = ++state.alerts.seq;
+    const page = await api(alertQuery(null));
+    // The corrections, whatever the filters: an overdue alert shown alone must still say it was withdrawn.
+    const corrections = await api('/alerts?type=OVERDUE_CORRECTED&limit=200').catch(() => ({ alerts: [] }));
+    noteWithdrawn(corrections.alerts || []);
+    if (seq === state.alerts.seq) renderAlerts(page, false);
   }
 
   async function loadMoreAlerts() {
     if (!state.alerts.nextCursor || state.alerts.loading) return;
     state.alerts.loading = true;
     try {
+      const seq = state.alerts.seq;
       const page = await api(alertQuery(state.alerts.nextCursor));
+      if (seq !== state.alerts.seq) return; // the filters changed meanwhile: this page belongs to the old list
       state.alerts.expanded = true;
       renderAlerts(page, true);
     } catch (e) {
@@ -247,10 +386,12 @@
     const chosen = select.value;
     const wanted = clients.map(c => c.clientId);
     const shown = Array.from(select.options).slice(1).map(o => o.value);
-    if (wanted.join('\u0000') === shown.join('\u0000')) return;
+    const labels = Array.from(select.options).slice(1).map(o => o.textContent);
+    if (wanted.join('\u0000') === shown.join('\u0000')
+      && clients.map(displayName).join('\u0000') === labels.join('\u0000')) return;
     while (select.options.length > 1) select.remove(1);
     clients.forEach(c => {
-      const option = el('option', { value: c.clientId }, c.clientName || c.clientId);
+      const option = el('option', { value: c.clientId }, displayName(c));
       select.appendChild(option);
     });
     select.value = wanted.includes(chosen) ? chosen : '';
@@ -291,21 +432,23 @@
     if (!state.tenant || !state.key) return;
     try {
       const list = await api('/clients');
-      renderClients(list.clients);
+      state.names = Object.fromEntries(list.clients.map(c => [c.clientId, displayName(c)]));
       if (!state.selected && list.clients.length > 0) {
         // Start with the client that needs attention most: the lowest score.
         state.selected = list.clients.slice().sort((a, b) =>
           ((a.classification || {}).score || 0) - ((b.classification || {}).score || 0))[0].clientId;
-        renderClients(list.clients);
       }
+      renderClients(list.clients);
       if (state.selected && list.clients.some(c => c.clientId === state.selected)) {
         renderDetail(await api('/clients/' + encodeURIComponent(state.selected)));
+      } else if (state.selected) {
+        renderMissing(state.selected);
       }
       renderClientFilter(list.clients);
       await refreshAlerts(false);
       setStatus('Tenant ' + state.tenant + ': ' + list.clients.length + ' client(s)'
-        + (list.partial ? ' (some instances did not answer)' : '') + ' · updated '
-        + new Date().toLocaleTimeString());
+        + (list.partial ? ' (some instances did not answer)' : '') + ' · today ' + (list.today || '–')
+        + ' · updated ' + new Date().toLocaleTimeString());
     } catch (e) {
       setStatus(e.status === 401 || e.status === 403 ? 'Not allowed: ' + e.message : 'Cannot load: ' + e.message, true);
     }
@@ -314,7 +457,7 @@
 
   function start() {
     if (state.timer) clearInterval(state.timer);
-    state.selected = null;
+    state.selected = clientFromUrl();
     state.alerts.expanded = false;
     refresh();
     state.timer = setInterval(refresh, REFRESH_MS);
@@ -322,7 +465,9 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     // The launcher's link carries tenant, key and outbox in the fragment, which the browser never sends.
-    const params = new URLSearchParams(window.location.hash.substring(1));
+    const hash = window.location.hash.substring(1);
+    // #tenant=…&key=…, or #/clients/<id>?tenant=…&key=… (a detail link that also carries the key).
+    const params = new URLSearchParams(hash.startsWith('/') ? hash.substring(hash.indexOf('?') + 1 || hash.length) : hash);
     state.tenant = params.get('tenant') || '';
     state.key = params.get('key') || '';
     state.outbox = params.get('outbox') || '';
@@ -338,6 +483,7 @@
       document.getElementById(id).addEventListener('change', () => refreshAlerts(true).catch(e =>
         setStatus('Cannot load alerts: ' + e.message, true))));
     document.getElementById('alerts-more').addEventListener('click', loadMoreAlerts);
+    window.addEventListener('popstate', () => { state.selected = clientFromUrl(); refresh(); });
     if (state.tenant && state.key) start();
     else refreshEmails();
   });

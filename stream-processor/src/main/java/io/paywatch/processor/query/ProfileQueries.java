@@ -7,6 +7,8 @@ import io.paywatch.contract.ClientProfile;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.processor.ProcessorStores;
 import io.paywatch.processor.alerting.AlertLog;
+import io.paywatch.processor.payments.CalendarDays;
+import io.paywatch.processor.payments.OpenInvoiceState;
 import io.paywatch.schemas.ClientKey;
 import jakarta.inject.Singleton;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -22,10 +24,13 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +79,63 @@ public class ProfileQueries {
     public Optional<ClientProfile> localProfile(String tenant, String client) {
         try {
             return Optional.ofNullable(profiles().get(ClientKey.of(tenant, client)));
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Separates the client key from the invoice id in {@link ProcessorStores#OPEN_INVOICES} keys. */
+    private static final char US = '\u001F';
+
+    /**
+     * The open invoices of {@code tenant}'s clients held on this instance, by client id: the entries of
+     * {@link ProcessorStores#OPEN_INVOICES} whose status is OPEN (issued, neither settled, voided nor written off),
+     * the same set the processor's receivables count. One prefix scan of the tenant.
+     */
+    public Map<String, List<ReceivablesAsOf.OpenItem>> localOpenInvoices(String tenant) {
+        return scanOpen(ClientKey.tenantPrefix(tenant));
+    }
+
+    /** The open invoices of one client held on this instance (see {@link #localOpenInvoices(String)}). */
+    public List<ReceivablesAsOf.OpenItem> localOpenInvoices(String tenant, String client) {
+        return scanOpen(ClientKey.of(tenant, client) + US).getOrDefault(client, List.of());
+    }
+
+    private Map<String, List<ReceivablesAsOf.OpenItem>> scanOpen(String prefix) {
+        Map<String, List<ReceivablesAsOf.OpenItem>> out = new HashMap<>();
+        try (KeyValueIterator<String, OpenInvoiceState> it = streams.get().store(StoreQueryParameters.fromNameAndType(
+                ProcessorStores.OPEN_INVOICES, QueryableStoreTypes.<String, OpenInvoiceState>keyValueStore()))
+                .prefixScan(prefix, KEYS)) {
+            while (it.hasNext()) {
+                KeyValue<String, OpenInvoiceState> kv = it.next();
+                int us = kv.key.indexOf(US);
+                if (kv.value == null || us < 0 || kv.value.status() != OpenInvoiceState.Status.OPEN) {
+                    continue;
+                }
+                OpenInvoiceState v = kv.value;
+                out.computeIfAbsent(ClientKey.parse(kv.key.substring(0, us)).clientId(), c -> new ArrayList<>())
+                        .add(new ReceivablesAsOf.OpenItem(v.invoiceId(), v.issuedAt(), v.dueAt(), v.amountMinor(),
+                                v.outstandingMinor(), v.currency()));
+            }
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        return out;
+    }
+
+    /**
+     * The tenant's time zone from its saved settings (the global {@link ProcessorStores#SETTINGS} store, present on
+     * every instance), or UTC when it saved none: the processor's own default, so both count the same days.
+     */
+    public ZoneId tenantZone(String tenant) {
+        try {
+            Object value = streams.get().store(StoreQueryParameters.fromNameAndType(ProcessorStores.SETTINGS,
+                    QueryableStoreTypes.<String, Object>keyValueStore())).get(tenant);
+            if (value instanceof ValueAndTimestamp<?> timestamped) {
+                value = timestamped.value();
+            }
+            return value instanceof io.paywatch.contract.FreelancerSettings s ? CalendarDays.zone(s.getTimezone())
+                    : CalendarDays.zone(null);
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }

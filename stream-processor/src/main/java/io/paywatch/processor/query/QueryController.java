@@ -19,10 +19,14 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,33 +46,57 @@ public class QueryController {
     private final TenantAuth auth;
     private final ProfileQueries queries;
     private final PeerClient peers;
+    private final QueryClock clock;
 
-    public QueryController(TenantAuth auth, ProfileQueries queries, PeerClient peers) {
+    public QueryController(TenantAuth auth, ProfileQueries queries, PeerClient peers, QueryClock clock) {
         this.auth = auth;
         this.queries = queries;
         this.peers = peers;
+        this.clock = clock;
     }
 
-    /** Every client of the tenant with its key figures and classification (no long histories). */
+    /**
+     * Every client of the tenant with its key figures and classification (no long histories). The receivables
+     * ({@code openCount}, {@code overdueCount}, {@code outstanding}, {@code aging}, {@code oldestOpenAgeDays}) are as
+     * of now in the tenant's time zone ({@link ReceivablesAsOf}); the rest is the stored profile, as of the client's
+     * last event ({@code asOf}). {@code displayName} is the client's name, followed by its id in parentheses when
+     * another client of the tenant has the same name (case and surrounding blanks ignored), so two clients never
+     * read the same; a client without a name shows its id.
+     */
     @Get(value = "/clients", produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> clients(@PathVariable String tenant,
             @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @QueryValue String scope) {
         auth.requireTenant(authorization, tenant);
         List<Map<String, Object>> clients = new ArrayList<>();
-        queries.localProfiles(tenant).forEach(p -> clients.add(summary(p)));
+        Instant now = clock.now();
+        ZoneId zone = queries.tenantZone(tenant);
+        Map<String, List<ReceivablesAsOf.OpenItem>> open = queries.localOpenInvoices(tenant);
+        queries.localProfiles(tenant).forEach(p ->
+                clients.add(summary(asOfNow(p, open.getOrDefault(p.getClientId(), List.of()), zone, now))));
         Gathered gathered = LOCAL.equals(scope) ? Gathered.NONE
                 : gather(ProcessorStores.CLIENT_PROFILES, "/v1/tenants/" + enc(tenant) + "/clients", "clients",
                         authorization, clients);
         clients.sort(Comparator.comparing(c -> String.valueOf(c.get("clientId"))));
+        if (!LOCAL.equals(scope)) {
+            // Only the gathering instance sees every client, so only it can tell which names collide.
+            displayNames(clients);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenantId", tenant);
+        body.put("asOf", now.toString());
+        body.put("timezone", zone.getId());
+        body.put("today", LocalDate.ofInstant(now, zone).toString());
         body.put("clients", clients);
         body.put("instances", 1 + gathered.answered());
         body.put("partial", gathered.failed() > 0);
         return body;
     }
 
-    /** One client's full profile: payment history, open invoices with risk, responsiveness, classification. */
+    /**
+     * One client's full profile: payment history, open invoices with risk, responsiveness, classification. As in
+     * the list, {@code receivables} is as of now in the tenant's time zone (with {@code today} and {@code timezone}
+     * at the top level); {@code asOf} stays the time of the client's last event.
+     */
     @Get(value = "/clients/{client}", produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> client(@PathVariable String tenant, @PathVariable String client,
             @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @QueryValue String scope) {
@@ -79,9 +107,42 @@ public class QueryController {
                 return fromOwner(owner.get(), "/v1/tenants/" + enc(tenant) + "/clients/" + enc(client), authorization);
             }
         }
-        return queries.localProfile(tenant, client).map(AvroMaps::toMap)
+        ClientProfile profile = queries.localProfile(tenant, client)
                 .orElseThrow(() -> new QueryProblem(HttpStatus.NOT_FOUND, "client",
                         "no profile for client " + client + " of tenant " + tenant));
+        return asOfNow(profile, queries.localOpenInvoices(tenant, client), queries.tenantZone(tenant), clock.now());
+    }
+
+    /** The stored profile with its receivables replaced by the receivables as of {@code now}. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asOfNow(ClientProfile profile, List<ReceivablesAsOf.OpenItem> open, ZoneId zone,
+            Instant now) {
+        Map<String, Object> map = AvroMaps.toMap(profile);
+        List<Map<String, Object>> storedInvoices = map.get("receivables") instanceof Map<?, ?> r
+                && r.get("invoices") instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+        map.put("receivables", ReceivablesAsOf.of(open, storedInvoices, zone, now));
+        map.put("timezone", zone.getId());
+        map.put("today", LocalDate.ofInstant(now, zone).toString());
+        return map;
+    }
+
+    /** Sets {@code displayName} on every client: its name, plus {@code (clientId)} when the name is not unique. */
+    static void displayNames(List<Map<String, Object>> clients) {
+        Map<String, Integer> uses = new HashMap<>();
+        clients.forEach(c -> uses.merge(nameKey(c), 1, Integer::sum));
+        for (Map<String, Object> c : clients) {
+            String id = String.valueOf(c.get("clientId"));
+            String name = c.get("clientName") == null || String.valueOf(c.get("clientName")).isBlank() ? null
+                    : String.valueOf(c.get("clientName")).strip();
+            c.put("displayName", name == null ? id : uses.get(nameKey(c)) > 1 ? name + " (" + id + ")" : name);
+        }
+    }
+
+    private static String nameKey(Map<String, Object> c) {
+        Object name = c.get("clientName");
+        String shown = name == null || String.valueOf(name).isBlank() ? String.valueOf(c.get("clientId"))
+                : String.valueOf(name);
+        return shown.strip().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -187,9 +248,8 @@ public class QueryController {
                 "the owning instance answered " + r.status()));
     }
 
-    /** The profile without its long lists: what a clients table needs. */
-    static Map<String, Object> summary(ClientProfile profile) {
-        Map<String, Object> map = AvroMaps.toMap(profile);
+    /** The profile (as a map) without its long lists: what a clients table needs. */
+    static Map<String, Object> summary(Map<String, Object> map) {
         removeFrom(map, "payments", "history");
         removeFrom(map, "receivables", "invoices");
         removeFrom(map, "responsiveness", "ghostingTimeline");
