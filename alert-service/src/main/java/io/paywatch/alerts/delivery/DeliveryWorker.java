@@ -320,8 +320,7 @@ public class DeliveryWorker {
             return true;
         }
         try {
-            mail.send(new OutgoingEmail(key, to, tenant.getDisplayName(), rendered.subject(), rendered.text(),
-                    rendered.html()));
+            mail.send(OutgoingEmail.of(key, to, tenant.getDisplayName(), rendered));
         } catch (MailDeliveryException e) {
             metrics.emailFailed();
             consecutiveSmtpFailures++;
@@ -455,8 +454,7 @@ public class DeliveryWorker {
                 + sha256(String.join(",", alerts.stream().map(PaymentAlert::getAlertId).toList())).substring(0, 12);
         RenderedEmail rendered = renderer.renderDigest(alerts, tenant, day);
         try {
-            mail.send(new OutgoingEmail(messageId, to, tenant.getDisplayName(), rendered.subject(), rendered.text(),
-                    rendered.html()));
+            mail.send(OutgoingEmail.of(messageId, to, tenant.getDisplayName(), rendered));
         } catch (MailDeliveryException e) {
             metrics.emailFailed();
             int failures = digestFailures.merge(tenantId, 1, Integer::sum);
