@@ -43,6 +43,8 @@ class EmailDeliveryTest extends AlertServiceHarness {
                     .get(0);
             assertThat(subject(message)).contains("Acme Società").contains("44");
             assertThat(message.getHeader("Message-ID")[0]).isEqualTo("<lang-alert-" + language + "@paywatch.local>");
+            assertThat(message.getHeader("Content-Language")).as("Content-Language of the %s email", language)
+                    .containsExactly(language.name().toLowerCase(java.util.Locale.ROOT));
             MimeMultipart alternative = (MimeMultipart) message.getContent();
             assertThat(alternative.getContentType()).startsWith("multipart/alternative");
             String text = (String) alternative.getBodyPart(0).getContent();

@@ -40,7 +40,7 @@ public final class Fixtures {
     public static Map<String, String> facts(AlertType type) {
         return switch (type) {
             case INVOICE_OVERDUE -> Map.of(AlertFacts.DAYS_PAST_DUE, "17", AlertFacts.DUE_DATE, "2025-02-23",
-                    AlertFacts.ESCALATION_STEP, "0", AlertFacts.NORM_DAYS, "30", AlertFacts.EWMA_DAYS_TO_PAY, "41");
+                    AlertFacts.ESCALATION_STEP, "1", AlertFacts.NORM_DAYS, "30", AlertFacts.EWMA_DAYS_TO_PAY, "41");
             case INVOICE_AT_RISK -> Map.of(AlertFacts.LATE_PROBABILITY, "0.82", AlertFacts.EXPECTED_DAYS_TO_PAY,
                     "52.5", AlertFacts.EXPECTED_SETTLE_DATE, "2025-05-03", AlertFacts.LATE_INVOICES, "8",
                     AlertFacts.RECENT_INVOICES, "10", AlertFacts.AVG_DAYS_LATE, "12", AlertFacts.NORM_DAYS, "30",
@@ -50,8 +50,10 @@ public final class Fixtures {
                     AlertFacts.DAYS_TO_PAY, "51");
             case RECOVERED -> Map.of(AlertFacts.EWMA_DAYS_TO_PAY, "27", AlertFacts.NORM_DAYS, "30",
                     AlertFacts.DAYS_TO_PAY, "21", AlertFacts.RECOVERY_KIND, "norm");
-            case GHOSTING -> Map.of(AlertFacts.BUSINESS_DAYS_SILENT, "6", AlertFacts.UNANSWERED_FOLLOW_UPS, "3",
-                    AlertFacts.UNANSWERED_THREADS, "2", AlertFacts.OVERDUE_INVOICE, "true");
+            // "reason" is the processor's word for the rule that fired (ResponsivenessTracker.FACT_REASON).
+            case GHOSTING -> Map.of(AlertFacts.BUSINESS_DAYS_SILENT, "6", AlertFacts.UNANSWERED_FOLLOW_UPS, "1",
+                    AlertFacts.UNANSWERED_THREADS, "2", AlertFacts.OVERDUE_INVOICE, "true",
+                    "reason", "NO_REPLY_WITHIN_THRESHOLD");
             case RESPONSIVE_AGAIN -> Map.of(AlertFacts.BUSINESS_DAYS_SILENT, "6",
                     AlertFacts.REPLY_LATENCY_HOURS, "52.5");
             case AFTER_HOURS_CONTACT -> Map.of(AlertFacts.AFTER_HOURS_SHARE, "0.45",

@@ -135,11 +135,12 @@ class OverdueCorrectionTest extends AlertServiceHarness {
         }
         assertThat(subjects).containsOnlyKeys("ov-1", "corr-1", "corr-2", "corr-late", "corr-of-sent");
         assertThat(subjects.get("corr-1"))
-                .isEqualTo("Correction: invoice INV-2025-017 from Acme was settled on 21 February 2025");
+                .isEqualTo("Correction: Acme had already settled invoice INV-2025-017 on 21 February 2025, "
+                        + "no reminder needed");
         String body = mailTo(to).stream().filter(m -> header(m).equals("corr-1")).findFirst().map(
                 OverdueCorrectionTest::text).orElseThrow();
         assertThat(body).contains("Please disregard our alert that invoice INV-2025-017")
-                .contains("was 4 days overdue").contains("due on 23 February 2025");
+                .contains("was 4 days past due on 12 March 2025").contains("due on 23 February 2025");
 
         // At night (22:30 in Rome) a correction waits for the end of quiet hours like any email.
         MutableClock.set(Instant.parse("2025-03-12T21:30:00Z"));

@@ -41,7 +41,8 @@ class QuietHoursAndDigestTest extends AlertServiceHarness {
 
         MutableClock.set(Instant.parse("2025-03-13T07:00:00Z"));
         MimeMessage message = awaitMail(to, 1).get(0);
-        assertThat(subject(message)).isEqualTo("Acme: la fattura INV-2025-017 è scaduta da 17 giorni");
+        assertThat(subject(message)).isEqualTo(
+                "Acme non aveva ancora pagato la fattura INV-2025-017, 17 giorni dopo la scadenza: manda un sollecito");
         assertThat(awaitLog(l -> l.get("night-1").getStatus() == DeliveryStatus.SENT).get("night-1").getAttempts())
                 .isEqualTo(1);
     }
@@ -66,9 +67,9 @@ class QuietHoursAndDigestTest extends AlertServiceHarness {
         MimeMessage digest = awaitMail(to, 1).get(0);
         assertThat(subject(digest)).isEqualTo("Paywatch daily digest, 13 March 2025: 3 alerts");
         String text = (String) ((MimeMultipart) digest.getContent()).getBodyPart(0).getContent();
-        assertThat(text).contains("Acme: invoice INV-2025-017 is 17 days overdue")
-                .contains("Globex has not replied for 6 business days")
-                .contains("Initech is paying slower: 44.5 days against your 30-day norm");
+        assertThat(text).contains("Acme still had not paid invoice INV-2025-017, 17 days after it was due")
+                .contains("Globex has not answered you for 6 business days")
+                .contains("Initech now pays later than your 30-day norm (44.5 days on average)");
         Map<String, AlertDelivery> sent = awaitLog(l -> ids.stream().allMatch(id -> l.containsKey(id)
                 && l.get(id).getStatus() == DeliveryStatus.SENT));
         assertThat(sent.get("digest-1").getDetail()).startsWith("in digest digest.digest.2025-03-13.");

@@ -24,7 +24,10 @@ public final class AlertFacts {
     public static final String DUE_DATE = "dueDate";
     /** Issue date, ISO-8601 local date in the tenant's time zone. */
     public static final String ISSUED_DATE = "issuedDate";
-    /** Overdue escalation step: 0 after the grace period, then 1, 2, 3 at 30, 60, 90 days past due. */
+    /**
+     * Overdue escalation step (integer, 1 to 4, {@code OverdueSchedule} in the stream-processor): 1 after the grace
+     * period, then 2, 3, 4 at 30, 60, 90 days past due. Machine-readable; emails show the days past due instead.
+     */
     public static final String ESCALATION_STEP = "escalationStep";
     /** Days of grace after the due date before the first overdue alert (integer). */
     public static final String GRACE_DAYS = "graceDays";

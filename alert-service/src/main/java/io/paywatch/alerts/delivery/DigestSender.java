@@ -92,8 +92,7 @@ final class DigestSender {
                 + sha256(String.join(",", alerts.stream().map(PaymentAlert::getAlertId).toList())).substring(0, 12);
         RenderedEmail rendered = renderer.renderDigest(alerts, tenant, day);
         try {
-            mail.send(new OutgoingEmail(messageId, to, tenant.getDisplayName(), rendered.subject(), rendered.text(),
-                    rendered.html()));
+            mail.send(OutgoingEmail.of(messageId, to, tenant.getDisplayName(), rendered));
         } catch (MailDeliveryException e) {
             metrics.emailFailed();
             int failed = failures.merge(tenantId, 1, Integer::sum);

@@ -119,8 +119,7 @@ final class EmailChannel {
             return true;
         }
         try {
-            mail.send(new OutgoingEmail(key, to, tenant.getDisplayName(), rendered.subject(), rendered.text(),
-                    rendered.html()));
+            mail.send(OutgoingEmail.of(key, to, tenant.getDisplayName(), rendered));
         } catch (MailDeliveryException e) {
             smtpFailed(now);
             LOG.warn("SMTP did not accept alert {} (attempt {}): {}", key, priorAttempts + 1, e.getMessage());

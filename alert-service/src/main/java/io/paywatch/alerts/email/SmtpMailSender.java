@@ -41,6 +41,10 @@ public class SmtpMailSender implements MailSender {
                     message.setHeader("X-Paywatch-Alert-Id", HeaderSafe.clean(email.messageId()));
                     // Tell auto-responders not to answer an automated notification (RFC 3834).
                     message.setHeader("Auto-Submitted", "auto-generated");
+                    if (email.language() != null) {
+                        // RFC 3282: the language of the text and HTML parts, for screen readers and mail filters.
+                        message.setHeader("Content-Language", email.language());
+                    }
                 } catch (MessagingException e) {
                     throw new IllegalStateException("cannot set headers", e);
                 }

@@ -90,7 +90,7 @@ class AlertEmailRendererTest {
         PaymentAlert alert = Fixtures.alert("a", "t", "c", "Acme", AlertType.INVOICE_OVERDUE)
                 .setFacts(Map.of()).build();
         RenderedEmail email = renderer.render(alert, Fixtures.settings("t", "x@example.com", Language.EN).build());
-        assertThat(email.subject()).isEqualTo("Acme: an invoice is overdue");
+        assertThat(email.subject()).isEqualTo("Acme has let an invoice go overdue: send a reminder");
         assertThat(email.text()).doesNotContain("days past due").contains("INV-2025-017");
     }
 
@@ -99,10 +99,10 @@ class AlertEmailRendererTest {
         RenderedEmail en = renderer.render(Fixtures.alert("a", "t", "c", "Acme", AlertType.GHOSTING).build(),
                 Fixtures.settings("t", "x@example.com", Language.EN).build());
         assertThat(en.text()).contains("- Also has an overdue invoice: yes")
-                .contains("- Conversations awaiting a reply: 2");
+                .contains("- Conversations awaiting a reply: 2").contains("- Unanswered follow-ups: 1");
         RenderedEmail it = renderer.render(Fixtures.alert("a", "t", "c", "Acme", AlertType.PAYMENT_DRIFT).build(),
                 Fixtures.settings("t", "x@example.com", Language.IT).build());
-        assertThat(it.text()).contains("- Confronto con: la tua norma").contains("- La tua tolleranza (giorni): 7");
+        assertThat(it.text()).contains("- Confronto con: la tua norma").contains("- La tua tolleranza: 7 giorni");
     }
 
     @Test
@@ -117,7 +117,9 @@ class AlertEmailRendererTest {
         assertThat(email.subject()).doesNotContain("\r").doesNotContain("\n")
                 .contains("Evil <script>alert(1)</script> Bcc: victim@example.com X-Injected: yes");
         assertThat(email.html()).doesNotContain("<script>").doesNotContain("<b>bold</b>")
-                .contains("&lt;script&gt;alert(1)&lt;/script&gt;").contains("&lt;b&gt;bold&lt;/b&gt;");
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        // A fact the renderer does not choose is never shown, under its key or otherwise.
+        assertThat(email.text()).doesNotContain("X-Evil").doesNotContain("bold");
         // Line breaks inside event text never start a new line of their own in the text body either.
         assertThat(email.text().lines()).noneMatch(l -> l.startsWith("Bcc:") || l.startsWith("Cc:")
                 || l.startsWith("X-Evil") || l.startsWith("X-Injected"));
@@ -143,6 +145,13 @@ class AlertEmailRendererTest {
         RenderedEmail email = renderer.renderDigest(alerts, settings, LocalDate.parse("2025-03-13"));
         assertThat(email.subject()).contains("2").contains("13 mars 2025");
         assertThat(email.text()).contains("Acme").contains("Globex").contains("17 jours").contains("6 jours");
+    }
+
+    @Test
+    void italianElidesTheArticleBeforeEightAndEleven() {
+        assertThat(AlertEmailRenderer.spell(Language.IT, "Il 11 ottobre, al 8 marzo, del 80%, il 12 maggio, Al 1 aprile"))
+                .isEqualTo("L'11 ottobre, all'8 marzo, dell'80%, il 12 maggio, Al 1 aprile");
+        assertThat(AlertEmailRenderer.spell(Language.FR, "le 11 octobre")).isEqualTo("le 11 octobre");
     }
 
     private static Money money(long minor, String currency) {

@@ -165,7 +165,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // A catch-up that was running when the task stopped: the backlog is presumably still there, so the wall
         // clock must not judge its deadlines before it had replayIdle to resume.
         lastBehindWallMs = catchUpMax == NONE ? NONE : context.currentSystemTimeMs();
-        tracker.init(context);
+        tracker.init(context, key -> clientState(key).clientName);
         context.schedule(options.wallClockScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::wallClockScan);
         context.schedule(options.streamTimeScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
             scanTracker(streamTime);
@@ -934,7 +934,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         Map<String, String> allFacts = new LinkedHashMap<>(facts);
         allFacts.put(ExtraFacts.SUMMARY, summary);
         return PaymentAlert.newBuilder()
-                .setAlertId(alertId).setTenantId(ck.tenantId()).setClientId(ck.clientId()).setClientName(clientName)
+                .setAlertId(alertId).setTenantId(ck.tenantId()).setClientId(ck.clientId()).setClientName(clientName != null ? clientName : ck.clientId())
                 .setType(type).setSeverity(severity).setOccurredAt(Instant.ofEpochMilli(occurredAt))
                 .setInvoiceIds(invoiceIds).setAmounts(amounts).setFacts(allFacts).setSummary(summary)
                 .build();

@@ -89,6 +89,11 @@ public final class ResponsivenessTracker {
     private KeyValueStore<String, OpenThread> threads;
     private KeyValueStore<String, ThreadRef> deadlines;
     private KeyValueStore<String, ClientResponsiveness> summaries;
+    /**
+     * clientKey to the client's display name as the payments side last saw it (null when none was ever seen). Message
+     * events carry no name, so a GHOSTING email would otherwise name the client by its id.
+     */
+    private Function<String, String> clientNames = clientKey -> null;
 
     /** Store builders this tracker needs; the topology adds them and connects them to the client processor. */
     public static List<StoreBuilder<?>> storeBuilders() {
@@ -108,8 +113,18 @@ public final class ResponsivenessTracker {
                 ResponsivenessStores.RESPONSIVENESS_STATE);
     }
 
-    /** Looks up this tracker's stores; called from the client processor's init. */
+    /** Looks up this tracker's stores; called from the client processor's init. Alerts then name clients by id. */
     public void init(ProcessorContext<?, ?> context) {
+        init(context, clientKey -> null);
+    }
+
+    /**
+     * Looks up this tracker's stores and takes the source of client names: {@code clientNames} maps a clientKey to
+     * the display name carried by the latest invoice event that had one, or null; alerts fall back to the client id
+     * only then.
+     */
+    public void init(ProcessorContext<?, ?> context, Function<String, String> clientNames) {
+        this.clientNames = clientNames;
         threads = context.getStateStore(ResponsivenessStores.OPEN_THREADS);
         deadlines = context.getStateStore(ResponsivenessStores.REPLY_DEADLINES);
         summaries = context.getStateStore(ResponsivenessStores.RESPONSIVENESS_STATE);
@@ -382,13 +397,14 @@ public final class ResponsivenessTracker {
         alerts.add(alert(ck, AlertType.AFTER_HOURS_CONTACT, Severity.INFO, Long.toString(at), at, facts, summary));
     }
 
-    private static PaymentAlert alert(ClientKey ck, AlertType type, Severity severity, String condition,
+    private PaymentAlert alert(ClientKey ck, AlertType type, Severity severity, String condition,
             long occurredAt, Map<String, String> facts, String summary) {
+        String name = clientNames.apply(ClientKey.of(ck.tenantId(), ck.clientId()));
         return PaymentAlert.newBuilder()
                 .setAlertId(ck.tenantId() + SEP + ck.clientId() + SEP + type.name() + SEP + condition)
                 .setTenantId(ck.tenantId())
                 .setClientId(ck.clientId())
-                .setClientName(null)
+                .setClientName(name == null || name.isBlank() ? ck.clientId() : name)
                 .setType(type)
                 .setSeverity(severity)
                 .setOccurredAt(Instant.ofEpochMilli(occurredAt))

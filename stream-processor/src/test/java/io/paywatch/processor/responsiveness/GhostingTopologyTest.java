@@ -202,7 +202,35 @@ class GhostingTopologyTest {
             assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
             assertThat(a.getFacts()).containsKeys(AlertFacts.REQUIRED.get(a.getType()).toArray(String[]::new))
                     .containsEntry(AlertFacts.OVERDUE_INVOICE, "true");
+            // The invoice carried no client name, and none was ever seen: the id is the only name there is.
+            assertThat(a.getClientName()).isEqualTo(C);
         });
+    }
+
+    @Test
+    void responsivenessAlertsNameTheClientAsItsLatestNamedInvoiceDid() {
+        Run run = new Run(REPLAY_WALL, rome());
+        run.invoices.pipeInput(KEY, named("inv-a", "Hooli", "2025-01-02T09:00:00Z"), Instant.parse("2025-01-02T09:00:00Z"));
+        run.invoices.pipeInput(KEY, named("inv-b", "Hooli XYZ Ltd", "2025-02-03T09:00:00Z"),
+                Instant.parse("2025-02-03T09:00:00Z"));
+        // A later invoice from a tool that does not know the name does not erase it.
+        run.invoices.pipeInput(KEY, named("inv-c", null, "2025-02-10T09:00:00Z"), Instant.parse("2025-02-10T09:00:00Z"));
+        run.send("th-1", SENT);
+        run.reply("th-1", Instant.parse("2025-03-13T09:00:00Z"));
+
+        List<PaymentAlert> raised = run.responsivenessAlerts();
+        assertThat(raised).extracting(PaymentAlert::getType)
+                .containsExactly(AlertType.GHOSTING, AlertType.RESPONSIVE_AGAIN);
+        assertThat(raised).extracting(PaymentAlert::getClientName).containsOnly("Hooli XYZ Ltd");
+        assertThat(raised).extracting(PaymentAlert::getClientId).containsOnly(C);
+    }
+
+    private static InvoiceEvent named(String invoiceId, String clientName, String issuedAt) {
+        Instant issued = Instant.parse(issuedAt);
+        return InvoiceEvent.newBuilder().setPayload(InvoiceIssued.newBuilder()
+                .setEventId("issued-" + invoiceId).setTenantId(T).setClientId(C).setClientName(clientName)
+                .setInvoiceId(invoiceId).setIssuedAt(issued).setDueAt(issued.plus(Duration.ofDays(60)))
+                .setPaymentTermsDays(60).setAmount(new Money(50_000L, "EUR")).build()).build();
     }
 
     @Test
