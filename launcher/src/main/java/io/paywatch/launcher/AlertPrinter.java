@@ -82,7 +82,8 @@ public final class AlertPrinter implements AutoCloseable {
     /** One console line per alert. */
     static String format(PaymentAlert a) {
         // Names, ids and the summary come from user input: escaped, so ESC/CR/LF in them cannot forge a line.
-        String client = a.getClientName() != null
+        // A client never named carries its id as its name: print it once.
+        String client = a.getClientName() != null && !a.getClientName().equals(a.getClientId())
                 ? LogSafe.escape(a.getClientName()) + " (" + LogSafe.escape(a.getClientId()) + ")"
                 : LogSafe.escape(a.getClientId());
         return String.format(Locale.ROOT, "ALERT  %s  %-8s %-19s %s / %s: %s", DAY.format(a.getOccurredAt()),

@@ -28,4 +28,13 @@ class AlertPrinterFormatTest {
                 .endsWith("INV-1\\nis late")
                 .startsWith("ALERT  2026-01-05");
     }
+
+    @Test
+    void aClientNeverNamedIsPrintedByItsIdOnce() {
+        PaymentAlert a = PaymentAlert.newBuilder().setAlertId("t1|hooli|GHOSTING|1").setTenantId("t1")
+                .setClientId("hooli").setClientName("hooli").setType(AlertType.GHOSTING)
+                .setSeverity(Severity.WARNING).setOccurredAt(Instant.parse("2026-01-05T09:00:00Z"))
+                .setInvoiceIds(List.of()).setAmounts(List.of()).setFacts(Map.of()).setSummary("silent").build();
+        assertThat(AlertPrinter.format(a)).contains("t1 / hooli: silent").doesNotContain("hooli (hooli)");
+    }
 }
