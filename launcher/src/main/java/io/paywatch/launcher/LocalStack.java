@@ -236,7 +236,7 @@ public final class LocalStack implements AutoCloseable {
         }
         prometheus = new LocalPrometheus(binary.get(), home, options.prometheusPort());
         long began = System.nanoTime();
-        prometheus.start(LocalPrometheus.config("localhost", targets, options.scrapeInterval(), rules),
+        prometheus.start(LocalPrometheus.config(reachableHost(), targets, options.scrapeInterval(), rules),
                 Duration.ofSeconds(60));
         out.printf("  %-16s ready after %.1f s on 127.0.0.1:%d (pid %d, scraping every %d s, %d rule file(s), "
                 + "log logs/prometheus.log)%n", "prometheus", (System.nanoTime() - began) / 1e9,

@@ -401,9 +401,10 @@ class LocalStackEndToEndTest {
         assertThat(rules).contains("PaywatchConsumerLagGrowing", "PaywatchWebhookSignatureFailures")
                 .doesNotContain("\"health\":\"err\"");
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "no chromium for the screenshot");
-        WebDriver driver = chrome(1400, 900);
+        WebDriver driver = chrome(1400, 1150);
         try {
-            String expr = "sum by (type) (rate(paywatch_producer_events_accepted_total[1m]))";
+            // The alerts the demo's replay raised, by type: lines that climb while the year is replayed.
+            String expr = "sum by (type) (paywatch_alerts_raised_total)";
             driver.get(base + "/graph?g0.expr=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
                     + "&g0.tab=0&g0.range_input=5m");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
