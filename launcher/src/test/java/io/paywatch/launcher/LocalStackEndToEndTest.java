@@ -406,7 +406,7 @@ class LocalStackEndToEndTest {
             // The alerts the demo's replay raised, by type: lines that climb while the year is replayed.
             String expr = "sum by (type) (paywatch_alerts_raised_total)";
             driver.get(base + "/graph?g0.expr=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
-                    + "&g0.tab=0&g0.range_input=5m");
+                    + "&g0.tab=0&g0.range_input=1m");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     // Debian's 2.42 serves the classic UI (Rickshaw, SVG); upstream builds the React one (canvas).
                     assertThat(driver.findElements(By.cssSelector(".rickshaw_graph path.path, .graph-chart canvas")))
