@@ -5,8 +5,10 @@ import io.paywatch.schemas.LogSafe;
 import io.paywatch.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 
 import java.io.PrintStream;
@@ -60,7 +62,17 @@ public final class AlertPrinter implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                for (ConsumerRecord<String, PaymentAlert> record : consumer.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<String, PaymentAlert> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (RecordDeserializationException e) {
+                    // One undecodable record (the alert service dead-letters it) must not end the printing.
+                    out.println("alert printer: skipped an undecodable record at " + e.topicPartition() + "@"
+                            + e.offset());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, PaymentAlert> record : records) {
                     PaymentAlert a = record.value();
                     if (a != null) {
                         out.println(format(a));

@@ -7,10 +7,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-/** A child JVM of the local stack, with its output in a log file and a graceful stop (SIGTERM, then kill). */
+/**
+ * A child process of the local stack, with its output in a log file and a graceful stop (SIGTERM, wait, then
+ * SIGKILL).
+ *
+ * <p>Children start in a session (and so a process group) of their own through {@code setsid} where it exists
+ * (Linux). A terminal's Ctrl-C sends SIGINT to its whole foreground process group: without this, every child
+ * JVM got the signal at the same moment as the launcher, the broker went away while the services were still
+ * committing, and the alert service logged errors on its way down. With it, only the launcher hears Ctrl-C and
+ * stops the children itself, one at a time, the broker last.
+ */
 public final class ChildProcess implements AutoCloseable {
+
+    /** {@code setsid} when this system has it; without it children share the launcher's process group. */
+    public static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
+            .filter(Files::isExecutable).findFirst();
 
     private final String name;
     private final Process process;
@@ -35,8 +50,22 @@ public final class ChildProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(jvmAndMainArgs);
+        return start(name, command, env, workDir, log);
+    }
+
+    /**
+     * Starts any program ({@code command.get(0)} is the executable) detached from the launcher's process group,
+     * with extra environment, stdout and stderr appended to {@code log}.
+     */
+    public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path workDir,
+            Path log) throws IOException {
+        List<String> full = new ArrayList<>();
+        // setsid(1) execs the program in place (a freshly started child is not a group leader), so the pid the
+        // JDK reports, and signals, are the program's own.
+        SETSID.ifPresent(setsid -> full.add(setsid.toString()));
+        full.addAll(command);
         Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder(command)
+        ProcessBuilder pb = new ProcessBuilder(full)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -76,17 +105,41 @@ public final class ChildProcess implements AutoCloseable {
         process.destroy();
     }
 
-    /** Waits for the child to stop; kills it if it has not stopped within {@code grace}. */
-    public void awaitStop(Duration grace) {
+    /**
+     * Waits for the child to stop; kills it (SIGKILL) if it has not stopped within {@code grace}.
+     *
+     * @return how it ended: its exit code (143 after a SIGTERM it handled, 137 after SIGKILL), and whether it had
+     *         to be killed
+     */
+    public Stop awaitStop(Duration grace) {
+        boolean killed = false;
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                killed = true;
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
+            killed = true;
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        return new Stop(process.isAlive() ? -1 : process.exitValue(), killed);
+    }
+
+    /** SIGTERM, wait up to {@code grace}, then SIGKILL. */
+    public Stop stop(Duration grace) {
+        requestStop();
+        return awaitStop(grace);
+    }
+
+    /**
+     * How a child ended.
+     *
+     * @param exitCode the exit code, -1 if it was still running after SIGKILL
+     * @param killed   whether the grace period ran out and it was killed
+     */
+    public record Stop(int exitCode, boolean killed) {
     }
 
     @Override

@@ -7,6 +7,8 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@code java -jar launcher/target/launcher.jar}: the whole Paywatch stack on this machine, in one command. */
 @Command(name = "paywatch-local", mixinStandardHelpOptions = true, version = "Paywatch launcher 0.1.0",
         description = "Starts a KRaft broker, an SMTP capture server, the three Paywatch services and (by default) "
-                + "a demo data generator. Ctrl-C stops everything.")
+                + "a demo data generator. Ctrl-C stops everything.",
+        subcommands = AddTenantCommand.class)
 public final class Launcher implements Callable<Integer> {
 
     @Option(names = "--no-demo", negatable = true, defaultValue = "true",
@@ -48,6 +51,27 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = {"-P", "--service-property"}, description = "Extra Micronaut property for every service, key=value.")
     Map<String, String> serviceProperties = new LinkedHashMap<>();
 
+    @Option(names = "--bind-address", defaultValue = StackOptions.LOOPBACK,
+            description = "Address the services and the outbox listen on (default: ${DEFAULT-VALUE}, this machine "
+                    + "only). 0.0.0.0 exposes the APIs, the dashboard and the outbox to your network.")
+    String bindAddress;
+
+    @Option(names = "--public-host", description = "A host name (besides localhost) the outbox may be reached by, "
+            + "for an exposed stack. Repeatable.")
+    Set<String> publicHosts = new LinkedHashSet<>();
+
+    @Option(names = "--with-prometheus", description = "Also run a local Prometheus (the prometheus binary on the "
+            + "PATH) scraping the three services, with the ops alerting rules.")
+    boolean withPrometheus;
+
+    @Option(names = "--prometheus-port", defaultValue = "9090", description = "Prometheus port on 127.0.0.1 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int prometheusPort;
+
+    @Option(names = "--scrape-seconds", defaultValue = "5", description = "Prometheus scrape interval (default: "
+            + "${DEFAULT-VALUE}).")
+    int scrapeSeconds;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Launcher()).execute(args));
     }
@@ -56,7 +80,8 @@ public final class Launcher implements Callable<Integer> {
     StackOptions options() {
         return new StackOptions(home, repo, demo, tenant, kafkaPort, controllerPort, producerPort, processorPort,
                 alertPort, smtpPort, outboxPort, Duration.ofSeconds(replaySeconds), Duration.ofMillis(liveIntervalMs),
-                Duration.ofSeconds(120), Map.copyOf(serviceProperties));
+                Duration.ofSeconds(120), Map.copyOf(serviceProperties), bindAddress, Set.copyOf(publicHosts),
+                withPrometheus, prometheusPort, Duration.ofSeconds(scrapeSeconds));
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.paywatch.launcher.demo.DemoGenerator;
 import io.paywatch.launcher.demo.DemoScenario;
 import io.paywatch.launcher.mail.OutboxServer;
 import io.paywatch.launcher.mail.SmtpCapture;
+import io.paywatch.launcher.mail.TenantAddresses;
+import io.paywatch.launcher.ops.LocalPrometheus;
 import io.paywatch.launcher.services.Service;
 import io.paywatch.launcher.services.ServiceJars;
 import io.paywatch.schemas.TopicBootstrap;
@@ -12,6 +14,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.security.MessageDigest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -28,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,7 +50,16 @@ public final class LocalStack implements AutoCloseable {
     private final Path home;
     private final AtomicInteger mails = new AtomicInteger();
     private final Map<Service, ChildProcess> services = new EnumMap<>(Service.class);
+    /** The tenant the invoice-producer's application.yml declares. */
+    static final String DEMO_TENANT = "demo";
+    static final Duration SERVICE_GRACE = Duration.ofSeconds(25);
+    static final Duration BROKER_GRACE = Duration.ofSeconds(40);
+    static final Duration PROMETHEUS_GRACE = Duration.ofSeconds(15);
+
     private LocalBroker broker;
+    private TenantAddresses addresses;
+    private LocalPrometheus prometheus;
+    private List<Path> ruleRoots = List.of();
     private SmtpCapture smtp;
     private OutboxServer outboxServer;
     private AlertPrinter alerts;
@@ -74,11 +88,17 @@ public final class LocalStack implements AutoCloseable {
         }
         List<String> tenants = new ArrayList<>();
         tenants.add(options.tenant());
+        // The invoice-producer's application.yml always declares the "demo" tenant, with placeholder webhook
+        // secrets unless its PAYWATCH_DEMO_* variables are set: it gets generated ones even with --no-demo.
+        if (!tenants.contains(DEMO_TENANT)) {
+            tenants.add(DEMO_TENANT);
+        }
         if (options.demo()) {
             DemoScenario.TENANTS.stream().map(DemoScenario.DemoTenant::id).filter(t -> !tenants.contains(t))
                     .forEach(tenants::add);
         }
         credentials = Credentials.loadOrCreate(home, tenants);
+        ruleRoots = jars.roots();
 
         long t0 = System.nanoTime();
         out.println("Paywatch local stack, data in " + home);
@@ -91,7 +111,23 @@ public final class LocalStack implements AutoCloseable {
 
         smtp = new SmtpCapture(options.smtpPort(), home.resolve("outbox"), file -> mails.incrementAndGet());
         smtp.start();
-        outboxServer = new OutboxServer(options.outboxPort(), smtp.outbox(), options.processorPort());
+        addresses = new TenantAddresses(broker.bootstrapServers());
+        outboxServer = new OutboxServer(options.bindAddress(), options.outboxPort(), smtp.outbox(),
+                options.processorPort(), new OutboxServer.Access() {
+                    @Override
+                    public boolean keyMatches(String tenant, String key) {
+                        String expected = credentials.key(tenant);
+                        // Compared as hashes in constant time: no timing hint about the key.
+                        return expected != null && MessageDigest.isEqual(
+                                Credentials.sha256Hex(expected).getBytes(StandardCharsets.US_ASCII),
+                                Credentials.sha256Hex(key).getBytes(StandardCharsets.US_ASCII));
+                    }
+
+                    @Override
+                    public Optional<String> emailOf(String tenant) {
+                        return addresses.emailOf(tenant);
+                    }
+                }, options.publicHosts());
         outboxServer.start();
         out.printf("  smtp       localhost:%d, every mail saved to %s%n", options.smtpPort(), smtp.outbox());
 
@@ -100,6 +136,9 @@ public final class LocalStack implements AutoCloseable {
         }
         alerts = new AlertPrinter(broker.bootstrapServers(), out);
         awaitServices();
+        if (options.prometheus()) {
+            startPrometheus();
+        }
         out.printf("  ready in %.1f s%n%n", (System.nanoTime() - t0) / 1e9);
         printUrls();
         if (options.demo()) {
@@ -132,6 +171,11 @@ public final class LocalStack implements AutoCloseable {
             env.put("PAYWATCH_STATE_DIR", home.resolve("state").resolve(s.module()).toString());
             env.put("PAYWATCH_APPLICATION_SERVER", "localhost:" + port);
         }
+        // Loopback unless asked: the APIs hold every tenant's data and the ports must not face the network.
+        props.put("micronaut.server.host", options.bindAddress());
+        if (s == Service.INVOICE_PRODUCER) {
+            passWebhookSecrets(env);
+        }
         props.putAll(options.serviceProperties());
         List<String> args = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
                 // C1 only: these JVMs start faster on a small machine, and the local volume is tiny.
@@ -144,6 +188,60 @@ public final class LocalStack implements AutoCloseable {
         out.printf("  %-16s starting on port %d (pid %d, log %s)%n", s.module(), port, child.pid(),
                 home.relativize(child.log()));
         return child;
+    }
+
+    /**
+     * The generated webhook secrets, to the invoice-producer only: the demo tenant's through the variables its
+     * application.yml reads (so none of its committed placeholders is ever used), every tenant's through an
+     * owner-only properties file named by MICRONAUT_CONFIG_FILES, never on a command line (which any local user
+     * can read with ps).
+     */
+    private void passWebhookSecrets(Map<String, String> env) throws IOException {
+        Credentials.TenantSecrets demoSecrets = credentials.secrets(DEMO_TENANT);
+        env.put("PAYWATCH_DEMO_API_KEY_SHA256", Credentials.sha256Hex(demoSecrets.apiKey()));
+        env.put("PAYWATCH_DEMO_STRIPE_SECRET", demoSecrets.stripeSecret());
+        env.put("PAYWATCH_DEMO_QUICKBOOKS_TOKEN", demoSecrets.quickbooksToken());
+        env.put("PAYWATCH_DEMO_XERO_KEY", demoSecrets.xeroKey());
+        Properties p = new Properties();
+        for (String tenant : credentials.tenants()) {
+            Credentials.TenantSecrets t = credentials.secrets(tenant);
+            String prefix = "paywatch.tenants." + tenant + ".";
+            p.setProperty(prefix + "api-key-sha256", Credentials.sha256Hex(t.apiKey()));
+            p.setProperty(prefix + "stripe-endpoint-secret", t.stripeSecret());
+            p.setProperty(prefix + "quickbooks-verifier-token", t.quickbooksToken());
+            p.setProperty(prefix + "xero-webhook-key", t.xeroKey());
+        }
+        Path dir = home.resolve("secrets");
+        Files.createDirectories(dir);
+        Path file = dir.resolve("invoice-producer.properties");
+        Files.deleteIfExists(file);
+        Credentials.writeOwnerOnly(file);
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, "Written by the Paywatch launcher on every start from ../credentials.properties");
+        }
+        env.put("MICRONAUT_CONFIG_FILES", file.toString());
+    }
+
+    private void startPrometheus() throws IOException, InterruptedException {
+        Optional<Path> binary = LocalPrometheus.findBinary();
+        if (binary.isEmpty()) {
+            out.println("  prometheus       not found on the PATH (Debian: apt-get install --no-install-recommends "
+                    + "prometheus); running without it");
+            return;
+        }
+        List<Path> rules = LocalPrometheus.ruleFiles(ruleRoots);
+        List<LocalPrometheus.Target> targets = new ArrayList<>();
+        for (Service s : Service.values()) {
+            targets.add(new LocalPrometheus.Target(s.module(), port(s)));
+        }
+        prometheus = new LocalPrometheus(binary.get(), home, options.prometheusPort());
+        long began = System.nanoTime();
+        prometheus.start(LocalPrometheus.config(reachableHost(), targets, options.scrapeInterval(), rules),
+                Duration.ofSeconds(60));
+        out.printf("  %-16s ready after %.1f s on 127.0.0.1:%d (pid %d, scraping every %d s, %d rule file(s), "
+                + "log logs/prometheus.log)%n", "prometheus", (System.nanoTime() - began) / 1e9,
+                options.prometheusPort(), prometheus.process().pid(), options.scrapeInterval().toSeconds(),
+                rules.size());
     }
 
     private int port(Service s) {
@@ -167,7 +265,7 @@ public final class LocalStack implements AutoCloseable {
     private void awaitHealth(HttpClient http, Service s) {
         long began = System.nanoTime();
         long deadline = began + options.startTimeout().toNanos();
-        URI health = URI.create("http://localhost:" + port(s) + "/health");
+        URI health = URI.create("http://" + reachableHost() + ":" + port(s) + "/health");
         while (System.nanoTime() < deadline && !closed) {
             ChildProcess child = services.get(s);
             if (!child.isAlive()) {
@@ -199,18 +297,43 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The host name the launcher itself reaches the services by. */
+    private String reachableHost() {
+        return StackOptions.LOOPBACK.equals(options.bindAddress()) || "0.0.0.0".equals(options.bindAddress())
+                || "::".equals(options.bindAddress()) ? "localhost" : options.bindAddress();
+    }
+
     private void printUrls() {
         String tenant = options.tenant();
         out.println("  Ingestion API   " + ingestionUrl() + "   (POST, Authorization: Bearer <API key>)");
         out.println("  Query API       http://localhost:" + options.processorPort() + "/v1/tenants/" + tenant + "/clients");
         out.println("  Dashboard       " + dashboardUrl());
-        out.println("  Outbox          " + smtp.outbox() + "   (JSON: " + outboxServer.url() + ")");
+        out.println("  Outbox          " + smtp.outbox() + "   (JSON, this tenant's mails only: " + outboxServer.url()
+                + "?tenant=" + enc(tenant) + "&key=<API key>)");
+        out.println("  Stripe webhook  " + webhookUrl("stripe", tenant) + "   (signing secret in "
+                + home.relativize(credentials.file()) + ", key " + tenant + Credentials.STRIPE + ")");
+        if (prometheus != null) {
+            out.println("  Prometheus      " + prometheus.url() + "/graph   (alerts: " + prometheus.url() + "/alerts)");
+        }
         out.println("  Tenant          " + tenant + "   API key " + credentials.key(tenant));
         for (String other : credentials.tenants()) {
             if (!other.equals(tenant)) {
                 out.println("  Tenant          " + other + "   API key " + credentials.key(other));
             }
         }
+        for (String made : credentials.created()) {
+            // Printed this once, when made; afterwards they are only in the owner-only file.
+            Credentials.TenantSecrets t = credentials.secrets(made);
+            out.println("  New webhook secrets for tenant " + made + " (shown once; kept in " + credentials.file()
+                    + ", mode 600):");
+            out.println("    Stripe          " + webhookUrl("stripe", made) + "   secret " + t.stripeSecret());
+            out.println("    QuickBooks      " + webhookUrl("quickbooks", made) + "   verifier token "
+                    + t.quickbooksToken());
+            out.println("    Xero            " + webhookUrl("xero", made) + "   webhook key " + t.xeroKey());
+        }
+        out.println("  Add a tenant:   java -jar launcher/target/launcher.jar add-tenant <id> [--stripe-secret whsec_...]"
+                + (home.equals(Path.of(".paywatch").toAbsolutePath().normalize()) ? "" : " --home " + home)
+                + ", then restart");
         out.println("  Ctrl-C stops everything; data stays in " + home + " for the next run.");
         out.println();
     }
@@ -219,10 +342,24 @@ public final class LocalStack implements AutoCloseable {
         return "http://localhost:" + options.producerPort() + "/v1/events";
     }
 
-    /** The dashboard link; the API key travels in the fragment, which browsers never send to a server. */
+    /** Where {@code source} (stripe, quickbooks, xero) posts {@code tenant}'s webhooks. */
+    public String webhookUrl(String source, String tenant) {
+        return "http://localhost:" + options.producerPort() + "/v1/webhooks/" + source + "/" + enc(tenant);
+    }
+
+    /**
+     * The dashboard link; the API key travels in the fragment, which browsers never send to a server. The outbox
+     * URL inside it carries the key too: the outbox server shows the tenant's own mails to that key only.
+     */
     public String dashboardUrl() {
+        String key = credentials.key(options.tenant());
         return "http://localhost:" + options.processorPort() + "/dashboard/#tenant=" + enc(options.tenant())
-                + "&key=" + enc(credentials.key(options.tenant())) + "&outbox=" + enc(outboxServer.url());
+                + "&key=" + enc(key) + "&outbox=" + enc(outboxServer.url(options.tenant(), key));
+    }
+
+    /** The local Prometheus's base URL, or null when it is not running. */
+    public String prometheusUrl() {
+        return prometheus == null ? null : prometheus.url();
     }
 
     public String apiKey(String tenant) {
@@ -245,7 +382,13 @@ public final class LocalStack implements AutoCloseable {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** Stops in reverse order: demo, alert printer, services (in parallel), broker, SMTP. Safe to call twice. */
+    /**
+     * Stops in reverse order, one at a time, printing each: the demo generator and the launcher's consumers,
+     * Prometheus, then invoice-producer (no new input), stream-processor, alert-service (it delivers what the
+     * processor committed last), each with SIGTERM, up to {@link #SERVICE_GRACE} to finish, then SIGKILL; the
+     * broker only after every service has exited, since a service that loses its broker mid-shutdown waits for
+     * it and logs errors; SMTP capture last. Safe to call twice.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -254,12 +397,29 @@ public final class LocalStack implements AutoCloseable {
         closed = true;
         quietly(demo);
         quietly(alerts);
-        services.values().forEach(ChildProcess::requestStop);
-        // Services stop before the broker, or their Kafka clients wait for it for a long time.
-        services.values().forEach(c -> c.awaitStop(Duration.ofSeconds(25)));
-        quietly(broker);
+        quietly(addresses);
+        if (prometheus != null) {
+            report("prometheus", prometheus.process(), PROMETHEUS_GRACE);
+        }
+        for (Service s : Service.values()) {
+            ChildProcess child = services.get(s);
+            if (child != null) {
+                report(s.module(), child, SERVICE_GRACE);
+            }
+        }
+        if (broker != null && broker.process() != null) {
+            report("kafka", broker.process(), BROKER_GRACE);
+        }
         quietly(outboxServer);
         quietly(smtp);
+    }
+
+    private void report(String name, ChildProcess child, Duration grace) {
+        long began = System.nanoTime();
+        out.printf("  stopping %-16s (SIGTERM)%n", name);
+        ChildProcess.Stop stop = child.stop(grace);
+        out.printf("  stopped  %-16s in %.1f s, exit %d%s%n", name, (System.nanoTime() - began) / 1e9,
+                stop.exitCode(), stop.killed() ? " (killed after " + grace.toSeconds() + " s)" : "");
     }
 
     private void quietly(AutoCloseable c) {

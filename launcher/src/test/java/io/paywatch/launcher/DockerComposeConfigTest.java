@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +68,55 @@ class DockerComposeConfigTest {
         assertThat(Files.readString(root.resolve("ops/prometheus/prometheus.yml")))
                 .contains("metrics_path: /prometheus", "invoice-producer:8081", "stream-processor:8082",
                         "alert-service:8083");
+    }
+
+    /** The first-start secrets step: random, owner-only, made once, and nothing secret committed in the stack. */
+    @Test
+    void secretsAreMadeAtFirstStartAndNoneIsCommitted(@TempDir Path dir) throws Exception {
+        Path root = repoRoot();
+        Path script = root.resolve("ops/secrets/init-secrets.sh");
+        Path secrets = dir.resolve("secrets");
+        Process first = new ProcessBuilder("sh", script.toString(), secrets.toString(), "demo")
+                .redirectErrorStream(true).start();
+        String printed = new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).as(printed).isZero();
+        String env = Files.readString(secrets.resolve("invoice-producer.env"));
+        for (String variable : List.of("PAYWATCH_DEMO_API_KEY_SHA256", "PAYWATCH_DEMO_STRIPE_SECRET",
+                "PAYWATCH_DEMO_QUICKBOOKS_TOKEN", "PAYWATCH_DEMO_XERO_KEY")) {
+            assertThat(env).containsPattern(variable + "=[A-Za-z0-9_-]{32,}");
+        }
+        assertThat(env).doesNotContain("change_me", "change-me");
+        String stripe = env.lines().filter(l -> l.startsWith("PAYWATCH_DEMO_STRIPE_SECRET=")).findFirst()
+                .orElseThrow().substring("PAYWATCH_DEMO_STRIPE_SECRET=".length());
+        assertThat(stripe).startsWith("whsec_");
+        assertThat(printed).contains(stripe).contains("API key                 pw_");
+        String apiKey = printed.lines().filter(l -> l.contains("API key")).findFirst().orElseThrow()
+                .replaceAll(".*(pw_\\S+).*", "$1");
+        assertThat(Files.readString(secrets.resolve("tenants.yml"))).contains("demo:")
+                .contains("api-key-sha256: " + Credentials.sha256Hex(apiKey));
+        for (String file : List.of("tenants.yml", "invoice-producer.env", "grafana-admin-password")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve(file))))
+                    .as(file).isEqualTo("rw-------");
+        }
+        // A second start keeps them and prints none of them again.
+        Process second = new ProcessBuilder("sh", script.toString(), secrets.toString(), "demo")
+                .redirectErrorStream(true).start();
+        String again = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).isZero();
+        assertThat(again).contains("already made").doesNotContain(stripe);
+        assertThat(Files.readString(secrets.resolve("invoice-producer.env"))).isEqualTo(env);
+
+        // The stack's committed files hold no key, secret or default password.
+        String compose = Files.readString(root.resolve("docker-compose.yml"));
+        String config = Files.readString(root.resolve("ops/config/paywatch.yml"));
+        assertThat(compose + config).doesNotContain("whsec_", "GF_SECURITY_ADMIN_PASSWORD:")
+                .doesNotContainPattern("api-key-sha256: *[0-9a-fA-F]{64}")
+                .doesNotContain(Credentials.sha256Hex("paywatch-compose-demo-key"));
+        assertThat(compose).contains("secrets-init:", "service_completed_successfully",
+                "GF_SECURITY_ADMIN_PASSWORD__FILE", ". /secrets/invoice-producer.env")
+                .doesNotContainPattern("- \"\\d+:\\d+\"");
     }
 
     @Test

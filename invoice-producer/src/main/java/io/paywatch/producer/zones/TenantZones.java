@@ -148,9 +148,14 @@ public class TenantZones implements AutoCloseable {
             c.wakeup();
         }
         if (follower != null) {
-            follower.interrupt();
             try {
-                follower.join(5_000);
+                // The wakeup ends a poll, and a sleep between retries ends within 2 s. An interrupt now would land
+                // in the consumer's close, which then logs an error and throws InterruptException out of the thread.
+                follower.join(3_000);
+                if (follower.isAlive()) {
+                    follower.interrupt();
+                    follower.join(2_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

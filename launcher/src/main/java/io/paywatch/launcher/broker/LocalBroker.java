@@ -116,12 +116,16 @@ public final class LocalBroker implements AutoCloseable {
         throw new IOException("the Kafka broker did not become ready within " + timeout + "; see " + log);
     }
 
+    /** The broker's process, null before {@link #start}. */
+    public ChildProcess process() {
+        return process;
+    }
+
     @Override
     public void close() {
         if (process != null) {
-            process.requestStop();
             // A clean shutdown writes a checkpoint, which makes the next start fast.
-            process.awaitStop(Duration.ofSeconds(40));
+            process.stop(Duration.ofSeconds(40));
         }
     }
 
