@@ -163,6 +163,7 @@ class ClusterFaultsSystemTest {
             quietly(c);
         }
         // Services stop before the brokers, or their clients wait for them.
+        instances.forEach(ProcessorInstance::requestStop);
         instances.forEach(ProcessorInstance::close);
         quietly(cluster);
         figures.put("shutdown", seconds(t0));
