@@ -5,6 +5,7 @@ import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceRisk;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.processor.payments.ApplyProbe;
 import io.paywatch.processor.payments.ClientProcessor;
 import io.paywatch.processor.payments.StateSerdes;
 import io.paywatch.processor.payments.TenantPrior;
@@ -61,6 +62,15 @@ public final class PaywatchTopology {
      * Returns the merged client event stream (what the client processor consumes).
      */
     public static KStream<String, Object> buildTopology(StreamsBuilder builder, TopologyOptions options) {
+        return buildTopology(builder, options, ApplyProbe.NONE);
+    }
+
+    /**
+     * The same topology with a probe told half-way through applying each event ({@link ApplyProbe}); tests use it to
+     * inject a failure in the middle of an event.
+     */
+    public static KStream<String, Object> buildTopology(StreamsBuilder builder, TopologyOptions options,
+            ApplyProbe probe) {
         builder.globalTable(Topics.FREELANCER_SETTINGS.name(),
                 Consumed.with(Topics.FREELANCER_SETTINGS.keySerde(), Topics.FREELANCER_SETTINGS.valueSerde())
                         .withName("freelancer-settings-source"),
@@ -90,7 +100,7 @@ public final class PaywatchTopology {
 
         KStream<String, Object> events = invoices.merge(messages, Named.as("client-events"));
         KStream<String, SpecificRecord> outputs = events
-                .process(() -> new ClientProcessor(options), Named.as("client-processor"),
+                .process(() -> new ClientProcessor(options, probe), Named.as("client-processor"),
                         storeNames.toArray(String[]::new));
 
         outputs.split(Named.as("output-"))

@@ -10,6 +10,7 @@ import io.paywatch.contract.InvoiceRisk;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.processor.ops.ProcessorMetrics;
+import io.paywatch.processor.payments.ApplyProbe;
 import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
@@ -76,6 +77,11 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public TopologyFixture(TopologyOptions options, Instant wallStart) {
+        this(options, wallStart, ApplyProbe.NONE);
+    }
+
+    /** A fixture whose client processor tells {@code probe} half-way through each event (fault injection). */
+    public TopologyFixture(TopologyOptions options, Instant wallStart, ApplyProbe probe) {
         this.options = options;
         try {
             stateDir = Files.createTempDirectory("paywatch-ttd-");
@@ -83,7 +89,7 @@ public final class TopologyFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         StreamsBuilder builder = new StreamsBuilder();
-        PaywatchTopology.buildTopology(builder, options);
+        PaywatchTopology.buildTopology(builder, options, probe);
         Properties props = StreamsDefaults.properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "ttd:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

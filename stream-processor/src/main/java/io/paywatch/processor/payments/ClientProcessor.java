@@ -28,9 +28,11 @@ import io.paywatch.processor.ops.ContractViolation;
 import io.paywatch.processor.ops.EventTimeExtractor;
 import io.paywatch.processor.ops.ProcessorMetrics;
 import io.paywatch.processor.responsiveness.ResponsivenessTracker;
+import io.paywatch.processor.state.WriteStage;
 import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -101,7 +103,17 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     static final String DRIFT_TAG = "\u0002D";
 
     private final TopologyOptions options;
+    private final ApplyProbe probe;
     private final ResponsivenessTracker tracker = new ResponsivenessTracker();
+    /**
+     * The unit of work of one record (issue 12): every store write made while a record is applied is staged here
+     * and written only when the whole record has been applied; alerts, risk and profile changes wait with them.
+     */
+    private final WriteStage stage = new WriteStage();
+    /** Outputs (alerts, risk) of the record being applied, sent only when it commits. */
+    private final List<Runnable> stagedOutputs = new ArrayList<>();
+    /** Profile changes of the record being applied (clientKey → asOf), applied only when it commits. */
+    private final Map<String, Long> stagedProfileChanges = new LinkedHashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
     private ProcessorMetrics metrics;
     private WindowStore<String, Long> seenEvents;
@@ -134,7 +146,13 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private boolean stateChanged;
 
     public ClientProcessor(TopologyOptions options) {
+        this(options, ApplyProbe.NONE);
+    }
+
+    /** A processor whose {@code probe} is told at a point in the middle of applying each event (tests inject faults). */
+    public ClientProcessor(TopologyOptions options, ApplyProbe probe) {
         this.options = options;
+        this.probe = probe;
     }
 
     @Override
@@ -145,14 +163,19 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         lateness = options.allowedLateness().toMillis();
         this.metrics = ProcessorMetrics.from(context.appConfigs());
         seenEvents = context.getStateStore(ProcessorStores.SEEN_EVENTS);
-        openInvoices = context.getStateStore(ProcessorStores.OPEN_INVOICES);
-        dueIndex = context.getStateStore(ProcessorStores.DUE_INDEX);
-        clientStates = context.getStateStore(ProcessorStores.CLIENT_STATE);
+        openInvoices = stage.stage(context.getStateStore(ProcessorStores.OPEN_INVOICES), StateSerdes.openInvoice());
+        dueIndex = stage.stage(context.getStateStore(ProcessorStores.DUE_INDEX), Serdes.String());
+        clientStates = stage.stage(context.getStateStore(ProcessorStores.CLIENT_STATE), StateSerdes.clientState());
         profiles = context.getStateStore(ProcessorStores.CLIENT_PROFILES);
         alertLog = new AlertLog(context, options);
         settingsStore = context.getStateStore(ProcessorStores.SETTINGS);
         pendingProfileStore = context.getStateStore(ProcessorStores.PENDING_PROFILES);
-        tenantPriors = context.getStateStore(ProcessorStores.TENANT_RISK_PRIOR);
+        tenantPriors = stage.stage(context.getStateStore(ProcessorStores.TENANT_RISK_PRIOR), TenantPrior.serde());
+        if (stage.isOpen()) {
+            stage.rollback(); // a revived task: whatever the failed record staged is gone with it
+        }
+        stagedOutputs.clear();
+        stagedProfileChanges.clear();
         pendingProfiles.clear();
         try (KeyValueIterator<String, Long> it = pendingProfileStore.all()) {
             while (it.hasNext()) {
@@ -165,7 +188,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // A catch-up that was running when the task stopped: the backlog is presumably still there, so the wall
         // clock must not judge its deadlines before it had replayIdle to resume.
         lastBehindWallMs = catchUpMax == NONE ? NONE : context.currentSystemTimeMs();
-        tracker.init(context);
+        tracker.init(context, stage);
         context.schedule(options.wallClockScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::wallClockScan);
         context.schedule(options.streamTimeScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
             scanTracker(streamTime);
@@ -175,6 +198,15 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 wallNow -> emitPendingProfiles());
     }
 
+    /**
+     * Applies one record all or nothing (issue 12). First it is validated in full against the contract and the
+     * client's state, without writing anything: a {@link ContractViolation} leaves no trace but its dead letter.
+     * Then it is applied inside a unit of work ({@link WriteStage}): store writes, alerts, risk and profile changes
+     * are staged and take effect only once the whole record has been applied, and only then is its eventId marked
+     * seen. Any other exception (a bug) rolls the stage back and propagates: the processing exception handler fails
+     * the task, so under exactly_once_v2 the transaction aborts and the record is processed again by the next owner
+     * of the task, whole (README, "Half-applied events").
+     */
     @Override
     public void process(Record<String, Object> record) {
         if (record.value() == null) {
@@ -183,24 +215,53 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // Validation first: a contract-breaking record throws before any store is touched.
         InputValidator.Identity id = InputValidator.validate(record.key(), record.value());
         if (record.value() instanceof PaymentReceived payment) {
-            requireInvoiceCurrency(record.key(), payment);
+            validatePayment(record.key(), payment);
         }
         long eventTime = EventTimeExtractor.eventTime(record.value()).toEpochMilli();
         long wallNow = context.currentSystemTimeMs();
-        observe(eventTime, wallNow);
-        if (eventTime - lastTrackerScan >= TRACKER_SCAN_STEP_MS) {
-            scanTracker(eventTime);
-        }
+        boolean duplicate = seenEvents.fetch(id.eventId(), eventTime) != null;
 
-        if (seenEvents.fetch(id.eventId(), eventTime) != null) {
-            return; // a duplicate (same eventId, so the same payload and event time) changes nothing
+        long savedDueHint = dueHint;
+        long savedTrackerScan = lastTrackerScan;
+        long savedLiveMax = liveMax;
+        long savedCatchUpMax = catchUpMax;
+        long savedLastBehind = lastBehindWallMs;
+        stage.begin();
+        try {
+            observe(eventTime, wallNow);
+            if (eventTime - lastTrackerScan >= TRACKER_SCAN_STEP_MS) {
+                scanTracker(eventTime);
+            }
+            // A duplicate (same eventId, so the same payload and event time) changes nothing.
+            if (!duplicate) {
+                apply(record.key(), id, record.value(), eventTime);
+                // The record's own effects first, then the deadlines the watermark has passed: a payment is never
+                // judged after a deadline it resolves (issue 10, item 5), and a settlement that arrives before the
+                // watermark passes an earlier step lets that step be judged as of its own time (it fires as
+                // history, with settledDate).
+                judge(watermark(wallNow), NONE);
+            }
+        } catch (RuntimeException e) {
+            stage.rollback();
+            stagedOutputs.clear();
+            stagedProfileChanges.clear();
+            dueHint = savedDueHint;
+            lastTrackerScan = savedTrackerScan;
+            liveMax = savedLiveMax;
+            catchUpMax = savedCatchUpMax;
+            lastBehindWallMs = savedLastBehind;
+            throw e;
         }
-        seenEvents.put(id.eventId(), eventTime, eventTime);
-        apply(record.key(), id, record.value(), eventTime);
-        // The record's own effects first, then the deadlines the watermark has passed: a payment is never judged
-        // after a deadline it resolves (issue 10, item 5), and a settlement that arrives before the watermark passes
-        // an earlier step lets that step be judged as of its own time (it fires as history, with settledDate).
-        judge(watermark(wallNow), NONE);
+        stage.commit();
+        if (!duplicate) {
+            // Marked seen only now that it is applied: a record that failed half-way is not a duplicate next time.
+            seenEvents.put(id.eventId(), eventTime, eventTime);
+        }
+        stagedProfileChanges.forEach(this::applyProfileChange);
+        stagedProfileChanges.clear();
+        List<Runnable> outputs = new ArrayList<>(stagedOutputs);
+        stagedOutputs.clear();
+        outputs.forEach(Runnable::run);
     }
 
     private void apply(String clientKey, InputValidator.Identity id, Object value, long eventTime) {
@@ -209,6 +270,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             List<PaymentAlert> alerts = tracker.onMessage(clientKey, message, settings,
                     hasOverdueInvoice(clientKey, eventTime, settings));
             alerts.forEach(this::raise);
+            probe.midway(clientKey, value);
             profileChanged(clientKey, eventTime);
             return;
         }
@@ -223,6 +285,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         } else if (value instanceof InvoiceDueDateChanged e) {
             onDueDateChanged(clientKey, state, e, settings);
         }
+        probe.midway(clientKey, value);
         if (stateChanged) {
             // Only a settlement or a new client name changes it; a ~3 KB write (and changelog record) per invoice
             // event was a large share of the commit cost.
@@ -329,8 +392,12 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         openInvoices.put(key, invoice);
     }
 
-    /** A payment must be in its invoice's currency (or in the currency of payments already held for it). */
-    private void requireInvoiceCurrency(String clientKey, PaymentReceived e) {
+    /**
+     * What a payment must satisfy against the client's state, checked before anything is written: it is in its
+     * invoice's currency (or in the currency of payments already held for it), and the invoice's payments still add
+     * up in a long.
+     */
+    private void validatePayment(String clientKey, PaymentReceived e) {
         OpenInvoiceState invoice = openInvoices.get(invoiceKey(clientKey, e.getInvoiceId()));
         if (invoice == null) {
             return;
@@ -339,6 +406,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         if (expected != null && !expected.equals(e.getAmount().getCurrency())) {
             throw new ContractViolation("amount.currency " + e.getAmount().getCurrency() + " differs from invoice "
                     + e.getInvoiceId() + " currency " + expected);
+        }
+        if (invoice.paidMinor > Long.MAX_VALUE - e.getAmount().getAmountMinor()) {
+            throw new ContractViolation("amount.amountMinor " + e.getAmount().getAmountMinor()
+                    + " overflows the payments of invoice " + e.getInvoiceId());
         }
     }
 
@@ -514,7 +585,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         long expectedSettleAt = expectedSettleAt(invoice.issuedAt, a.expectedDaysToPay());
         ClientKey ck = ClientKey.parse(clientKey);
         Money amount = new Money(invoice.amountMinor, invoice.currency);
-        context.forward(new Record<>(clientKey, InvoiceRisk.newBuilder()
+        output(new Record<>(clientKey, InvoiceRisk.newBuilder()
                 .setTenantId(ck.tenantId()).setClientId(ck.clientId()).setInvoiceId(invoice.invoiceId)
                 .setIssuedAt(Instant.ofEpochMilli(invoice.issuedAt)).setDueAt(Instant.ofEpochMilli(invoice.dueAt))
                 .setAmount(amount).setLateProbability(a.lateProbability())
@@ -940,8 +1011,29 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 .build();
     }
 
-    /** Emits an alert, keeps it in the bounded alert history ({@link AlertLog}) and counts it. */
+    /** Sends an output record now, or when the record being applied commits. */
+    private void output(Record<String, SpecificRecord> out) {
+        if (stage.isOpen()) {
+            stagedOutputs.add(() -> context.forward(out));
+        } else {
+            context.forward(out);
+        }
+    }
+
+    /**
+     * Raises an alert: now, or when the record being applied commits (an alert of a record that fails half-way is
+     * never sent, so the retry raises it once).
+     */
     private void raise(PaymentAlert alert) {
+        if (stage.isOpen()) {
+            stagedOutputs.add(() -> send(alert));
+        } else {
+            send(alert);
+        }
+    }
+
+    /** Emits an alert, keeps it in the bounded alert history ({@link AlertLog}) and counts it. */
+    private void send(PaymentAlert alert) {
         String clientKey = ClientKey.of(alert.getTenantId(), alert.getClientId());
         alertLog.record(alert);
         metrics.alertRaised(alert.getType());
@@ -970,6 +1062,14 @@ public final class ClientProcessor implements Processor<String, Object, String, 
      * between two emissions does not lose the last change: the next owner emits it.
      */
     private void profileChanged(String clientKey, long asOf) {
+        if (stage.isOpen()) {
+            stagedProfileChanges.merge(clientKey, asOf, Math::max);
+            return;
+        }
+        applyProfileChange(clientKey, asOf);
+    }
+
+    private void applyProfileChange(String clientKey, long asOf) {
         // The latest event time, not the last one to arrive: the same events in another order give the same asOf.
         Long previous = pendingProfiles.get(clientKey);
         if (previous == null || previous < asOf) {

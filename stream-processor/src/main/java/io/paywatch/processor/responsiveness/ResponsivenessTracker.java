@@ -9,6 +9,7 @@ import io.paywatch.contract.MessageSent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.ResponsivenessStats;
 import io.paywatch.contract.Severity;
+import io.paywatch.processor.state.WriteStage;
 import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import org.apache.kafka.common.serialization.Serdes;
@@ -113,6 +114,17 @@ public final class ResponsivenessTracker {
         threads = context.getStateStore(ResponsivenessStores.OPEN_THREADS);
         deadlines = context.getStateStore(ResponsivenessStores.REPLY_DEADLINES);
         summaries = context.getStateStore(ResponsivenessStores.RESPONSIVENESS_STATE);
+    }
+
+    /**
+     * Looks up this tracker's stores with their writes staged in the client processor's unit of work, so a message
+     * event that fails half-way leaves no thread, deadline or summary change behind (issue 12).
+     */
+    public void init(ProcessorContext<?, ?> context, WriteStage stage) {
+        init(context);
+        threads = stage.stage(threads, StateSerdes.OPEN_THREAD);
+        deadlines = stage.stage(deadlines, StateSerdes.THREAD_REF);
+        summaries = stage.stage(summaries, StateSerdes.SUMMARY);
     }
 
     /**
