@@ -134,6 +134,10 @@ public final class PaywatchTopology {
                 Stores.windowStoreBuilder(Stores.persistentWindowStore(ProcessorStores.SEEN_EVENTS,
                                 options.dedupeTtl(), Duration.ofMillis(1), false),
                         Serdes.String(), Serdes.Long()).withCachingEnabled(),
+                // Settled invoice ids for the state horizon: segments past it drop whole, as in seen-events.
+                Stores.windowStoreBuilder(Stores.persistentWindowStore(ProcessorStores.SETTLED_INVOICES,
+                                options.stateHorizon(), Duration.ofMillis(1), false),
+                        Serdes.String(), Serdes.Long()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorStores.OPEN_INVOICES),
                         Serdes.String(), StateSerdes.openInvoice()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorStores.DUE_INDEX),

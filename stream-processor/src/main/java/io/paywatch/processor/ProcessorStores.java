@@ -51,6 +51,13 @@ public final class ProcessorStores {
      */
     public static final String PENDING_PROFILES = "profile-pending";
 
+    /**
+     * Invoices settled within the state horizon, keyed {@code tenant|client<US>invoiceId} at their settlement time
+     * (value: settledAt), a window store whose retention is the state horizon (issue 12): a late duplicate payment or
+     * a re-sync of an invoice settled long ago (beyond the 50 of {@link #CLIENT_STATE}) does not reopen it.
+     */
+    public static final String SETTLED_INVOICES = "settled-invoices";
+
     /** Bounded per-client payment state: last settled invoices, EWMA, baseline, drift state; keyed tenant|client. */
     public static final String CLIENT_STATE = "client-state";
 

@@ -27,6 +27,7 @@ import io.paywatch.processor.classification.Classifier;
 import io.paywatch.processor.ops.ContractViolation;
 import io.paywatch.processor.ops.EventTimeExtractor;
 import io.paywatch.processor.ops.ProcessorMetrics;
+import io.paywatch.processor.responsiveness.ResponsivenessStores;
 import io.paywatch.processor.responsiveness.ResponsivenessTracker;
 import io.paywatch.processor.state.WriteStage;
 import io.paywatch.schemas.AlertFacts;
@@ -101,6 +102,12 @@ public final class ClientProcessor implements Processor<String, Object, String, 
      */
     static final String RISK_TAG = "\u0002R";
     static final String DRIFT_TAG = "\u0002D";
+    /**
+     * Due-index tag of an expiry (issue 12, bounded state): an open-invoices entry held for an invoice that never
+     * arrived, or a written-off invoice nobody paid, is deleted when the watermark passes its latest event time plus
+     * the state horizon.
+     */
+    static final String EXPIRE_TAG = "\u0002X";
 
     private final TopologyOptions options;
     private final ApplyProbe probe;
@@ -125,6 +132,11 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private KeyValueStore<String, Object> settingsStore;
     private KeyValueStore<String, Long> pendingProfileStore;
     private KeyValueStore<String, TenantPrior> tenantPriors;
+    /** Settled invoice ids (invoice key → settledAt), remembered for the state horizon (a window store drops them). */
+    private WindowStore<String, Long> settledInvoices;
+    /** Settlements of the record being applied, written to {@link #settledInvoices} when it commits. */
+    private final Map<String, Long> stagedSettled = new LinkedHashMap<>();
+    private long horizon;
     /** Clients whose profile changed since the last emission, and the asOf of the latest change (first-change order). */
     private final Map<String, Long> pendingProfiles = new LinkedHashMap<>();
 
@@ -161,6 +173,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // A revived task re-runs init on the same instance after its stores were restored: start from the stores.
         dueHint = Long.MIN_VALUE;
         lateness = options.allowedLateness().toMillis();
+        horizon = options.stateHorizon().toMillis();
+        settledInvoices = context.getStateStore(ProcessorStores.SETTLED_INVOICES);
         this.metrics = ProcessorMetrics.from(context.appConfigs());
         seenEvents = context.getStateStore(ProcessorStores.SEEN_EVENTS);
         openInvoices = stage.stage(context.getStateStore(ProcessorStores.OPEN_INVOICES), StateSerdes.openInvoice());
@@ -176,6 +190,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         }
         stagedOutputs.clear();
         stagedProfileChanges.clear();
+        stagedSettled.clear();
         pendingProfiles.clear();
         try (KeyValueIterator<String, Long> it = pendingProfileStore.all()) {
             while (it.hasNext()) {
@@ -188,7 +203,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // A catch-up that was running when the task stopped: the backlog is presumably still there, so the wall
         // clock must not judge its deadlines before it had replayIdle to resume.
         lastBehindWallMs = catchUpMax == NONE ? NONE : context.currentSystemTimeMs();
-        tracker.init(context, stage);
+        tracker.init(context, stage, options.stateHorizon());
         context.schedule(options.wallClockScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::wallClockScan);
         context.schedule(options.streamTimeScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
             scanTracker(streamTime);
@@ -245,6 +260,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             stage.rollback();
             stagedOutputs.clear();
             stagedProfileChanges.clear();
+            stagedSettled.clear();
+            tracker.takeExpiredThreads();
             dueHint = savedDueHint;
             lastTrackerScan = savedTrackerScan;
             liveMax = savedLiveMax;
@@ -253,6 +270,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             throw e;
         }
         stage.commit();
+        stagedSettled.forEach((key, settledAt) -> settledInvoices.put(key, settledAt, settledAt));
+        stagedSettled.clear();
         if (!duplicate) {
             // Marked seen only now that it is applied: a record that failed half-way is not a duplicate next time.
             seenEvents.put(id.eventId(), eventTime, eventTime);
@@ -270,6 +289,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             List<PaymentAlert> alerts = tracker.onMessage(clientKey, message, settings,
                     hasOverdueInvoice(clientKey, eventTime, settings));
             alerts.forEach(this::raise);
+            int expired = tracker.takeExpiredThreads();
+            if (expired > 0) {
+                afterCommit(() -> metrics.stateExpired(ResponsivenessStores.OPEN_THREADS, "ghosted", expired));
+            }
             probe.midway(clientKey, value);
             profileChanged(clientKey, eventTime);
             return;
@@ -310,7 +333,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             state.clientName = e.getClientName();
         }
         String key = invoiceKey(clientKey, e.getInvoiceId());
-        if (state.recentlySettled(e.getInvoiceId())) {
+        if (settled(state, key, e.getInvoiceId())) {
             return; // issued again after it was settled (a re-sync): the settlement stands
         }
         OpenInvoiceState invoice = openInvoices.get(key);
@@ -345,12 +368,16 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         invoice.dueAt = invoice.heldDueAt != NONE ? invoice.heldDueAt : e.getDueAt().toEpochMilli();
         invoice.heldDueAt = NONE;
         invoice.heldDueChangedAt = NONE;
+        invoice.heldAt = NONE; // arrived: its expiry entry (if any) is stale now
         invoice.amountMinor = e.getAmount().getAmountMinor();
         invoice.currency = e.getAmount().getCurrency();
         invoice.status = OpenInvoiceState.Status.OPEN;
         if (invoice.voidedAt != NONE) {
             invoice.status = isWriteOff(invoice.voidReason) ? OpenInvoiceState.Status.WRITTEN_OFF
                     : OpenInvoiceState.Status.VOIDED_PENDING;
+            if (invoice.status == OpenInvoiceState.Status.WRITTEN_OFF) {
+                expireAfterHorizon(key, invoice.voidedAt);
+            }
         }
         // The risk at issue waits until the watermark passes the issue time: by then every settlement dated before
         // it has arrived, whatever the arrival order (issue 10, item 4).
@@ -367,7 +394,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
 
     private void onPayment(String clientKey, ClientState state, PaymentReceived e, FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
-        if (state.recentlySettled(e.getInvoiceId())) {
+        if (settled(state, key, e.getInvoiceId())) {
             LOG.debug("Payment {} for already settled invoice {} ignored", e.getEventId(), e.getInvoiceId());
             return;
         }
@@ -388,6 +415,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         if (invoice.status != OpenInvoiceState.Status.HELD && coversAmount(invoice)) {
             settle(clientKey, state, key, invoice, settings); // OPEN, or WRITTEN_OFF reopened by this payment
             return;
+        }
+        if (invoice.status == OpenInvoiceState.Status.HELD) {
+            held(key, invoice, e.getPaidAt().toEpochMilli());
         }
         openInvoices.put(key, invoice);
     }
@@ -415,7 +445,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
 
     private void onVoided(String clientKey, ClientState state, InvoiceVoided e, FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
-        if (state.recentlySettled(e.getInvoiceId())) {
+        if (settled(state, key, e.getInvoiceId())) {
             return; // a settlement is final
         }
         OpenInvoiceState invoice = openInvoices.get(key);
@@ -430,6 +460,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 invoice.voidReason = reason;
             }
             invoice.voidedAt = invoice.voidedAt == NONE ? voidedAt : Math.min(invoice.voidedAt, voidedAt);
+            held(key, invoice, voidedAt);
             openInvoices.put(key, invoice);
             return;
         }
@@ -438,6 +469,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             invoice.voidReason = reason;
             invoice.status = isWriteOff(reason) ? OpenInvoiceState.Status.WRITTEN_OFF
                     : OpenInvoiceState.Status.VOIDED_PENDING;
+            if (invoice.status == OpenInvoiceState.Status.WRITTEN_OFF) {
+                expireAfterHorizon(key, voidedAt);
+            }
         } else if (invoice.status == OpenInvoiceState.Status.WRITTEN_OFF && !isWriteOff(reason)) {
             invoice.voidedAt = Math.min(invoice.voidedAt, voidedAt); // written off, then voided: never reopens
             invoice.voidReason = reason;
@@ -459,7 +493,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private void onDueDateChanged(String clientKey, ClientState state, InvoiceDueDateChanged e,
             FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
-        if (state.recentlySettled(e.getInvoiceId())) {
+        if (settled(state, key, e.getInvoiceId())) {
             return;
         }
         OpenInvoiceState invoice = openInvoices.get(key);
@@ -473,6 +507,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 invoice.heldDueAt = e.getNewDueAt().toEpochMilli();
                 invoice.heldDueChangedAt = changedAt;
             }
+            held(key, invoice, changedAt);
             openInvoices.put(key, invoice);
             return;
         }
@@ -493,6 +528,59 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         invoice.clientId = clientId;
         invoice.invoiceId = invoiceId;
         return invoice;
+    }
+
+    /**
+     * Notes a held event at {@code eventTime}: the entry expires a state horizon after its newest held event, unless
+     * the invoice arrives first (bounded state: an invoice that never arrives does not keep its events for ever).
+     */
+    private void held(String key, OpenInvoiceState invoice, long eventTime) {
+        if (invoice.heldAt == NONE || eventTime > invoice.heldAt) {
+            invoice.heldAt = eventTime;
+            expireAfterHorizon(key, eventTime);
+        }
+    }
+
+    /** Indexes the expiry check of an open-invoices entry at {@code from} + the state horizon. */
+    private void expireAfterHorizon(String key, long from) {
+        long at = from + horizon;
+        indexTagged(dueKeyPrefix(at) + key + EXPIRE_TAG, EXPIRE_TAG + key, at);
+    }
+
+    /**
+     * Judges an expiry entry at {@code at}: deletes the entry if it is still held and its newest held event is a state
+     * horizon old, or still written off (unpaid) a state horizon after the write-off. Otherwise the entry is stale.
+     */
+    private void expire(String key, long at) {
+        OpenInvoiceState invoice = openInvoices.get(key);
+        if (invoice == null) {
+            return;
+        }
+        String what;
+        if (invoice.status == OpenInvoiceState.Status.HELD && invoice.heldAt != NONE
+                && invoice.heldAt + horizon <= at) {
+            what = "held";
+        } else if (invoice.status == OpenInvoiceState.Status.WRITTEN_OFF && invoice.voidedAt + horizon <= at) {
+            what = "written-off";
+        } else {
+            return;
+        }
+        removeFromIndex(invoice);
+        openInvoices.delete(key);
+        afterCommit(() -> metrics.stateExpired(ProcessorStores.OPEN_INVOICES, what, 1));
+    }
+
+    /**
+     * Whether the invoice was settled within the state horizon: in the client's ring of recent settlements, or in
+     * {@code settled-invoices} (so a late duplicate payment or a re-sync of an older invoice never reopens it).
+     */
+    private boolean settled(ClientState state, String key, String invoiceId) {
+        if (state.recentlySettled(invoiceId) || stagedSettled.containsKey(key)) {
+            return true;
+        }
+        try (var it = settledInvoices.fetch(key, 0L, Long.MAX_VALUE)) {
+            return it.hasNext();
+        }
     }
 
     private static boolean isWriteOff(String reason) {
@@ -526,6 +614,11 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         indexTagged(dueKeyPrefix(settledAt) + clientKey + DRIFT_TAG, DRIFT_TAG + clientKey, settledAt);
         invoice.settledAt = settledAt;
         invoice.status = OpenInvoiceState.Status.SETTLED_PENDING;
+        if (stage.isOpen()) {
+            stagedSettled.put(key, settledAt);
+        } else {
+            settledInvoices.put(key, settledAt, settledAt);
+        }
         correctFiredSteps(clientKey, invoice, settings);
         reindex(key, invoice, settings);
         storeOrDrop(key, invoice);
@@ -693,6 +786,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         TreeSet<String> touched = new TreeSet<>();
         List<PaymentAlert> alerts = tracker.onTime(now, this::settings,
                 clientKey -> hasOverdueInvoice(clientKey, now, settings(ClientKey.parse(clientKey).tenantId())));
+        int expired = tracker.takeExpiredThreads();
+        if (expired > 0) {
+            afterCommit(() -> metrics.stateExpired(ResponsivenessStores.OPEN_THREADS, "ghosted", expired));
+        }
         for (PaymentAlert alert : alerts) {
             raise(alert);
             touched.add(ClientKey.of(alert.getTenantId(), alert.getClientId()));
@@ -732,6 +829,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             dueIndex.delete(entry.key);
             if (entry.value.startsWith(RISK_TAG)) {
                 judgeRisk(entry.value.substring(RISK_TAG.length()));
+            } else if (entry.value.startsWith(EXPIRE_TAG)) {
+                expire(entry.value.substring(EXPIRE_TAG.length()), Long.parseLong(entry.key.substring(0, 13)));
             } else if (entry.value.startsWith(DRIFT_TAG)) {
                 // Up to the entry's own time, not to w: the entries are judged in time order, so the tenant prior
                 // (shared by the tenant's clients) learns the settlements of all clients in event-time order, and a
@@ -1013,10 +1112,15 @@ public final class ClientProcessor implements Processor<String, Object, String, 
 
     /** Sends an output record now, or when the record being applied commits. */
     private void output(Record<String, SpecificRecord> out) {
+        afterCommit(() -> context.forward(out));
+    }
+
+    /** Runs {@code effect} now, or when the record being applied commits (never, if it fails). */
+    private void afterCommit(Runnable effect) {
         if (stage.isOpen()) {
-            stagedOutputs.add(() -> context.forward(out));
+            stagedOutputs.add(effect);
         } else {
-            context.forward(out);
+            effect.run();
         }
     }
 
@@ -1025,11 +1129,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
      * never sent, so the retry raises it once).
      */
     private void raise(PaymentAlert alert) {
-        if (stage.isOpen()) {
-            stagedOutputs.add(() -> send(alert));
-        } else {
-            send(alert);
-        }
+        afterCommit(() -> send(alert));
     }
 
     /** Emits an alert, keeps it in the bounded alert history ({@link AlertLog}) and counts it. */
