@@ -38,7 +38,8 @@ import java.util.List;
  *   message-events (tenant|client) ─────────────────────┘    │  stores: seen-events,  ├─► payment-alerts
  *                                                            │  open-invoices,        └─► invoice-risk
  *   freelancer-settings ─► GlobalKTable (freelancer-settings-store), read by the processor
- *                                                            │  due-index, client-state, client-profile-store,
+ *                                                            │  settled-invoices, due-index, client-state,
+ *                                                            │  client-profile-store,
  *                                                            │  recent-alert-store, alert-client-index, profile-pending,
  *                                                            │  tenant-risk-prior
  *                                                            │  + responsiveness stores

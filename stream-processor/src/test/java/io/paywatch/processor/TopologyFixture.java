@@ -82,6 +82,11 @@ public final class TopologyFixture implements AutoCloseable {
 
     /** A fixture whose client processor tells {@code probe} half-way through each event (fault injection). */
     public TopologyFixture(TopologyOptions options, Instant wallStart, ApplyProbe probe) {
+        this(options, wallStart, probe, new Properties());
+    }
+
+    /** A fixture with streams settings {@code overrides} on top of the production ones. */
+    public TopologyFixture(TopologyOptions options, Instant wallStart, ApplyProbe probe, Properties overrides) {
         this.options = options;
         try {
             stateDir = Files.createTempDirectory("paywatch-ttd-");
@@ -94,6 +99,7 @@ public final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "ttd:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(ProcessorMetrics.CONFIG_KEY, new ProcessorMetrics(registry));
+        props.putAll(overrides);
         driver = new TopologyTestDriver(builder.build(props), props, wallStart);
         StringSerializer keys = new StringSerializer();
         StringDeserializer keyReader = new StringDeserializer();
