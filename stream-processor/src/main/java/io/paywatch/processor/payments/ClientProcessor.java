@@ -116,7 +116,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
      * The unit of work of one record (issue 12): every store write made while a record is applied is staged here
      * and written only when the whole record has been applied; alerts, risk and profile changes wait with them.
      */
-    private final WriteStage stage = new WriteStage();
+    private WriteStage stage = new WriteStage();
     /** Outputs (alerts, risk) of the record being applied, sent only when it commits. */
     private final List<Runnable> stagedOutputs = new ArrayList<>();
     /** Profile changes of the record being applied (clientKey → asOf), applied only when it commits. */
@@ -177,6 +177,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         settledInvoices = context.getStateStore(ProcessorStores.SETTLED_INVOICES);
         this.metrics = ProcessorMetrics.from(context.appConfigs());
         seenEvents = context.getStateStore(ProcessorStores.SEEN_EVENTS);
+        // A revived task re-runs init: a new stage over the (restored) stores; whatever a failed record staged is gone.
+        stage = new WriteStage();
         openInvoices = stage.stage(context.getStateStore(ProcessorStores.OPEN_INVOICES), StateSerdes.openInvoice());
         dueIndex = stage.stage(context.getStateStore(ProcessorStores.DUE_INDEX), Serdes.String());
         clientStates = stage.stage(context.getStateStore(ProcessorStores.CLIENT_STATE), StateSerdes.clientState());
@@ -185,9 +187,6 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         settingsStore = context.getStateStore(ProcessorStores.SETTINGS);
         pendingProfileStore = context.getStateStore(ProcessorStores.PENDING_PROFILES);
         tenantPriors = stage.stage(context.getStateStore(ProcessorStores.TENANT_RISK_PRIOR), TenantPrior.serde());
-        if (stage.isOpen()) {
-            stage.rollback(); // a revived task: whatever the failed record staged is gone with it
-        }
         stagedOutputs.clear();
         stagedProfileChanges.clear();
         stagedSettled.clear();
@@ -256,7 +255,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 // history, with settledDate).
                 judge(watermark(wallNow), NONE);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             stage.rollback();
             stagedOutputs.clear();
             stagedProfileChanges.clear();
