@@ -35,7 +35,8 @@ public final class ProcessorStores {
     /**
      * Invoices not yet settled, and payments held for an invoice not seen yet, keyed
      * {@code tenant|client<US>invoiceId} (US = U+001F) so a prefix scan by {@code tenant|client<US>} lists one
-     * client's open invoices.
+     * client's open invoices. Held entries and unpaid write-offs expire a state horizon after their latest event
+     * (README, Stores).
      */
     public static final String OPEN_INVOICES = "open-invoices";
 
