@@ -5,6 +5,7 @@ import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceRisk;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.processor.payments.ApplyProbe;
 import io.paywatch.processor.payments.ClientProcessor;
 import io.paywatch.processor.payments.StateSerdes;
 import io.paywatch.processor.payments.TenantPrior;
@@ -37,7 +38,8 @@ import java.util.List;
  *   message-events (tenant|client) ─────────────────────┘    │  stores: seen-events,  ├─► payment-alerts
  *                                                            │  open-invoices,        └─► invoice-risk
  *   freelancer-settings ─► GlobalKTable (freelancer-settings-store), read by the processor
- *                                                            │  due-index, client-state, client-profile-store,
+ *                                                            │  settled-invoices, due-index, client-state,
+ *                                                            │  client-profile-store,
  *                                                            │  recent-alert-store, alert-client-index, profile-pending,
  *                                                            │  tenant-risk-prior
  *                                                            │  + responsiveness stores
@@ -61,6 +63,15 @@ public final class PaywatchTopology {
      * Returns the merged client event stream (what the client processor consumes).
      */
     public static KStream<String, Object> buildTopology(StreamsBuilder builder, TopologyOptions options) {
+        return buildTopology(builder, options, ApplyProbe.NONE);
+    }
+
+    /**
+     * The same topology with a probe told half-way through applying each event ({@link ApplyProbe}); tests use it to
+     * inject a failure in the middle of an event.
+     */
+    public static KStream<String, Object> buildTopology(StreamsBuilder builder, TopologyOptions options,
+            ApplyProbe probe) {
         builder.globalTable(Topics.FREELANCER_SETTINGS.name(),
                 Consumed.with(Topics.FREELANCER_SETTINGS.keySerde(), Topics.FREELANCER_SETTINGS.valueSerde())
                         .withName("freelancer-settings-source"),
@@ -90,7 +101,7 @@ public final class PaywatchTopology {
 
         KStream<String, Object> events = invoices.merge(messages, Named.as("client-events"));
         KStream<String, SpecificRecord> outputs = events
-                .process(() -> new ClientProcessor(options), Named.as("client-processor"),
+                .process(() -> new ClientProcessor(options, probe), Named.as("client-processor"),
                         storeNames.toArray(String[]::new));
 
         outputs.split(Named.as("output-"))
@@ -123,6 +134,10 @@ public final class PaywatchTopology {
         return List.of(
                 Stores.windowStoreBuilder(Stores.persistentWindowStore(ProcessorStores.SEEN_EVENTS,
                                 options.dedupeTtl(), Duration.ofMillis(1), false),
+                        Serdes.String(), Serdes.Long()).withCachingEnabled(),
+                // Settled invoice ids for the state horizon: segments past it drop whole, as in seen-events.
+                Stores.windowStoreBuilder(Stores.persistentWindowStore(ProcessorStores.SETTLED_INVOICES,
+                                options.stateHorizon(), Duration.ofMillis(1), false),
                         Serdes.String(), Serdes.Long()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorStores.OPEN_INVOICES),
                         Serdes.String(), StateSerdes.openInvoice()).withCachingEnabled(),

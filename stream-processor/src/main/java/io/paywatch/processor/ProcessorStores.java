@@ -35,7 +35,8 @@ public final class ProcessorStores {
     /**
      * Invoices not yet settled, and payments held for an invoice not seen yet, keyed
      * {@code tenant|client<US>invoiceId} (US = U+001F) so a prefix scan by {@code tenant|client<US>} lists one
-     * client's open invoices.
+     * client's open invoices. Held entries and unpaid write-offs expire a state horizon after their latest event
+     * (README, Stores).
      */
     public static final String OPEN_INVOICES = "open-invoices";
 
@@ -50,6 +51,13 @@ public final class ProcessorStores {
      * emitted once per interval and a task handed over between two emissions still emits them.
      */
     public static final String PENDING_PROFILES = "profile-pending";
+
+    /**
+     * Invoices settled within the state horizon, keyed {@code tenant|client<US>invoiceId} at their settlement time
+     * (value: settledAt), a window store whose retention is the state horizon (issue 12): a late duplicate payment or
+     * a re-sync of an invoice settled long ago (beyond the 50 of {@link #CLIENT_STATE}) does not reopen it.
+     */
+    public static final String SETTLED_INVOICES = "settled-invoices";
 
     /** Bounded per-client payment state: last settled invoices, EWMA, baseline, drift state; keyed tenant|client. */
     public static final String CLIENT_STATE = "client-state";

@@ -26,10 +26,19 @@ import java.time.Duration;
  * @param alertsPerClient        alerts kept per client in the alert history; over it, the client's oldest goes
  * @param alertRetention         the alert history's horizon: alerts that occurred more than this before the task's
  *                               stream time are dropped from it (they stay on payment-alerts)
+ * @param stateHorizon           how long, in event time, the processor remembers what a late or repeated event may
+ *                               still need (issue 12, bounded state): events held for an invoice that never arrives
+ *                               (payments, a void, a due-date change) and a written-off invoice nobody pays are
+ *                               expired this long after their latest event (counted as {@code paywatch.state.expired});
+ *                               settled invoice ids are remembered this long, so a late duplicate payment or a re-sync
+ *                               of an invoice settled within it never reopens it; ghosted reply threads are dropped
+ *                               this long after their last message. Default 400 days, the input topics' retention:
+ *                               nothing older can be replayed. Must be positive
  */
 public record TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
         Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
-        Duration profileEmitInterval, Duration allowedLateness, int alertsPerClient, Duration alertRetention) {
+        Duration profileEmitInterval, Duration allowedLateness, int alertsPerClient, Duration alertRetention,
+        Duration stateHorizon) {
 
     /**
      * Default {@link #allowedLateness()}: 3 days. A bank feed or an accounting sync posts a payment one to three
@@ -43,11 +52,25 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
     public static final int ALERTS_PER_CLIENT = 500;
     /** Default {@link #alertRetention()}: the input topics' retention, so the history covers what can be replayed. */
     public static final Duration ALERT_RETENTION = Duration.ofDays(400);
+    /** Default {@link #stateHorizon()}: the input topics' retention (400 days). */
+    public static final Duration STATE_HORIZON = Duration.ofDays(400);
 
     public TopologyOptions {
         if (allowedLateness == null || allowedLateness.isNegative() || allowedLateness.isZero()) {
             throw new IllegalArgumentException("allowedLateness must be positive, was " + allowedLateness);
         }
+        if (stateHorizon == null || stateHorizon.isNegative() || stateHorizon.isZero()) {
+            throw new IllegalArgumentException("stateHorizon must be positive, was " + stateHorizon);
+        }
+    }
+
+    /** The options with the default {@link #stateHorizon()}. */
+    public TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
+            Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
+            Duration profileEmitInterval, Duration allowedLateness, int alertsPerClient, Duration alertRetention) {
+        this(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl, replayIdle, replayLag,
+                recentAlertsPerTenant, profileEmitInterval, allowedLateness, alertsPerClient, alertRetention,
+                STATE_HORIZON);
     }
 
     /** The options with the default {@link #allowedLateness()}. */
@@ -90,19 +113,27 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
     public TopologyOptions withProfileEmitInterval(Duration interval) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
                 replayIdle, replayLag, recentAlertsPerTenant, interval, allowedLateness, alertsPerClient,
-                alertRetention);
+                alertRetention, stateHorizon);
     }
 
     /** The same options with another {@link #allowedLateness()}. */
     public TopologyOptions withAllowedLateness(Duration lateness) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
                 replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, lateness, alertsPerClient,
-                alertRetention);
+                alertRetention, stateHorizon);
     }
 
     /** The same options with other alert-history bounds (per tenant per partition, per client, horizon). */
     public TopologyOptions withAlertBounds(int perTenant, int perClient, Duration retention) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
-                replayIdle, replayLag, perTenant, profileEmitInterval, allowedLateness, perClient, retention);
+                replayIdle, replayLag, perTenant, profileEmitInterval, allowedLateness, perClient, retention,
+                stateHorizon);
+    }
+
+    /** The same options with another {@link #stateHorizon()}. */
+    public TopologyOptions withStateHorizon(Duration horizon) {
+        return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
+                replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, allowedLateness, alertsPerClient,
+                alertRetention, horizon);
     }
 }

@@ -10,6 +10,7 @@ import io.paywatch.contract.InvoiceRisk;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.processor.ops.ProcessorMetrics;
+import io.paywatch.processor.payments.ApplyProbe;
 import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
@@ -76,6 +77,16 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public TopologyFixture(TopologyOptions options, Instant wallStart) {
+        this(options, wallStart, ApplyProbe.NONE);
+    }
+
+    /** A fixture whose client processor tells {@code probe} half-way through each event (fault injection). */
+    public TopologyFixture(TopologyOptions options, Instant wallStart, ApplyProbe probe) {
+        this(options, wallStart, probe, new Properties());
+    }
+
+    /** A fixture with streams settings {@code overrides} on top of the production ones. */
+    public TopologyFixture(TopologyOptions options, Instant wallStart, ApplyProbe probe, Properties overrides) {
         this.options = options;
         try {
             stateDir = Files.createTempDirectory("paywatch-ttd-");
@@ -83,11 +94,12 @@ public final class TopologyFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         StreamsBuilder builder = new StreamsBuilder();
-        PaywatchTopology.buildTopology(builder, options);
+        PaywatchTopology.buildTopology(builder, options, probe);
         Properties props = StreamsDefaults.properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "ttd:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(ProcessorMetrics.CONFIG_KEY, new ProcessorMetrics(registry));
+        props.putAll(overrides);
         driver = new TopologyTestDriver(builder.build(props), props, wallStart);
         StringSerializer keys = new StringSerializer();
         StringDeserializer keyReader = new StringDeserializer();

@@ -12,12 +12,13 @@ import java.time.Duration;
 public record ProcessorConfiguration(@NotNull Duration wallClockScanInterval, @NotNull Duration streamTimeScanInterval,
         @Min(1) int maxDuePerScan, @NotNull Duration dedupeTtl, @NotNull Duration replayIdle,
         @NotNull Duration replayLag, @Min(1) int recentAlertsPerTenant, @NotNull Duration profileEmitInterval,
-        @NotNull Duration allowedLateness, @Min(1) int alertsPerClient, @NotNull Duration alertRetention) {
+        @NotNull Duration allowedLateness, @Min(1) int alertsPerClient, @NotNull Duration alertRetention,
+        @NotNull Duration stateHorizon) {
 
     /** As topology options. */
     public TopologyOptions options() {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
                 replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, allowedLateness, alertsPerClient,
-                alertRetention);
+                alertRetention, stateHorizon);
     }
 }

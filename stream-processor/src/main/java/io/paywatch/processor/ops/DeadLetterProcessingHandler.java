@@ -11,8 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sends a record that failed in the topology (a {@link ContractViolation} or a bug) to dead-letters with the
- * original source bytes, then continues: one bad record must not stop every client's processing.
+ * Sends a record that breaks the contract ({@link ContractViolation}, thrown before any state was written) to
+ * dead-letters with the original source bytes and the reason, then continues: one bad record must not stop every
+ * client's processing.
+ *
+ * <p>Anything else is a bug, and a bug is not dead-lettered: the client processor rolled the record's staged writes
+ * back, and this handler fails the task (counted as {@link ProcessorMetrics#PROCESSING_FAILED}). Under
+ * exactly_once_v2 the task's transaction aborts, so nothing of the record (or of the others since the last commit)
+ * is committed, and the record is processed again, whole, by the next owner of the task (README, "Half-applied
+ * events"). Dead-lettering it instead would drop a valid payment or invoice for good, and a lost payment is a false
+ * overdue alert later.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -29,13 +37,14 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (exception instanceof ContractViolation) {
-            LOG.warn("Dead-lettering record {}/{}/{} that breaks the contract: {}", context.topic(),
-                    context.partition(), context.offset(), exception.getMessage());
-        } else {
-            LOG.error("Dead-lettering record {}/{}/{} after a processing failure", context.topic(),
-                    context.partition(), context.offset(), exception);
+        if (!(exception instanceof ContractViolation)) {
+            LOG.error("Processing of record {}/{}/{} failed; failing the task so it is retried whole",
+                    context.topic(), context.partition(), context.offset(), exception);
+            metrics.processingFailed(context.topic());
+            return Response.fail();
         }
+        LOG.warn("Dead-lettering record {}/{}/{} that breaks the contract: {}", context.topic(),
+                context.partition(), context.offset(), exception.getMessage());
         metrics.deadLettered(context.topic(), "processing");
         return Response.resume(List.of(DeadLetters.record(context.topic(), context.partition(), context.offset(),
                 context.sourceRawKey(), context.sourceRawValue(), exception, application, Clock.systemUTC())));

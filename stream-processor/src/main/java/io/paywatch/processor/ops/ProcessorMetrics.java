@@ -25,6 +25,15 @@ public final class ProcessorMetrics {
     /** Counter of records sent to the dead-letter topic, tagged {@code topic} and {@code stage}. */
     public static final String DEAD_LETTERED = "paywatch.records.dead.lettered";
 
+    /**
+     * Counter of records whose processing failed with an unexpected exception (a bug, not a contract violation),
+     * tagged {@code topic}: each failed the task, and none was dead-lettered (issue 12).
+     */
+    public static final String PROCESSING_FAILED = "paywatch.records.processing.failed";
+
+    /** Counter of state entries expired by a bound, tagged {@code store} and {@code what} (see the README, Stores). */
+    public static final String STATE_EXPIRED = "paywatch.state.expired";
+
     private final MeterRegistry registry;
 
     public ProcessorMetrics(MeterRegistry registry) {
@@ -47,6 +56,19 @@ public final class ProcessorMetrics {
     public void deadLettered(String topic, String stage) {
         Counter.builder(DEAD_LETTERED).description("Records sent to the dead-letter topic")
                 .tag("topic", topic == null ? "none" : topic).tag("stage", stage).register(registry).increment();
+    }
+
+    /** Counts one record whose processing failed with an unexpected exception (the task fails, see above). */
+    public void processingFailed(String topic) {
+        Counter.builder(PROCESSING_FAILED)
+                .description("Records whose processing failed with an unexpected exception; the task failed")
+                .tag("topic", topic == null ? "none" : topic).register(registry).increment();
+    }
+
+    /** Counts {@code n} state entries of {@code store} expired by a bound ({@code what} says which). */
+    public void stateExpired(String store, String what, int n) {
+        Counter.builder(STATE_EXPIRED).description("State entries expired by a bound (README, Stores)")
+                .tag("store", store).tag("what", what).register(registry).increment(n);
     }
 
     /** The registry the counters live in. */

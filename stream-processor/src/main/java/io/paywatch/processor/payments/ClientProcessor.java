@@ -27,10 +27,13 @@ import io.paywatch.processor.classification.Classifier;
 import io.paywatch.processor.ops.ContractViolation;
 import io.paywatch.processor.ops.EventTimeExtractor;
 import io.paywatch.processor.ops.ProcessorMetrics;
+import io.paywatch.processor.responsiveness.ResponsivenessStores;
 import io.paywatch.processor.responsiveness.ResponsivenessTracker;
+import io.paywatch.processor.state.WriteStage;
 import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -99,9 +102,25 @@ public final class ClientProcessor implements Processor<String, Object, String, 
      */
     static final String RISK_TAG = "\u0002R";
     static final String DRIFT_TAG = "\u0002D";
+    /**
+     * Due-index tag of an expiry (issue 12, bounded state): an open-invoices entry held for an invoice that never
+     * arrived, or a written-off invoice nobody paid, is deleted when the watermark passes its latest event time plus
+     * the state horizon.
+     */
+    static final String EXPIRE_TAG = "\u0002X";
 
     private final TopologyOptions options;
+    private final ApplyProbe probe;
     private final ResponsivenessTracker tracker = new ResponsivenessTracker();
+    /**
+     * The unit of work of one record (issue 12): every store write made while a record is applied is staged here
+     * and written only when the whole record has been applied; alerts, risk and profile changes wait with them.
+     */
+    private WriteStage stage = new WriteStage();
+    /** Outputs (alerts, risk) of the record being applied, sent only when it commits. */
+    private final List<Runnable> stagedOutputs = new ArrayList<>();
+    /** Profile changes of the record being applied (clientKey → asOf), applied only when it commits. */
+    private final Map<String, Long> stagedProfileChanges = new LinkedHashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
     private ProcessorMetrics metrics;
     private WindowStore<String, Long> seenEvents;
@@ -113,6 +132,11 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private KeyValueStore<String, Object> settingsStore;
     private KeyValueStore<String, Long> pendingProfileStore;
     private KeyValueStore<String, TenantPrior> tenantPriors;
+    /** Settled invoice ids (invoice key → settledAt), remembered for the state horizon (a window store drops them). */
+    private WindowStore<String, Long> settledInvoices;
+    /** Settlements of the record being applied, written to {@link #settledInvoices} when it commits. */
+    private final Map<String, Long> stagedSettled = new LinkedHashMap<>();
+    private long horizon;
     /** Clients whose profile changed since the last emission, and the asOf of the latest change (first-change order). */
     private final Map<String, Long> pendingProfiles = new LinkedHashMap<>();
 
@@ -134,7 +158,13 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private boolean stateChanged;
 
     public ClientProcessor(TopologyOptions options) {
+        this(options, ApplyProbe.NONE);
+    }
+
+    /** A processor whose {@code probe} is told at a point in the middle of applying each event (tests inject faults). */
+    public ClientProcessor(TopologyOptions options, ApplyProbe probe) {
         this.options = options;
+        this.probe = probe;
     }
 
     @Override
@@ -143,16 +173,23 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // A revived task re-runs init on the same instance after its stores were restored: start from the stores.
         dueHint = Long.MIN_VALUE;
         lateness = options.allowedLateness().toMillis();
+        horizon = options.stateHorizon().toMillis();
+        settledInvoices = context.getStateStore(ProcessorStores.SETTLED_INVOICES);
         this.metrics = ProcessorMetrics.from(context.appConfigs());
         seenEvents = context.getStateStore(ProcessorStores.SEEN_EVENTS);
-        openInvoices = context.getStateStore(ProcessorStores.OPEN_INVOICES);
-        dueIndex = context.getStateStore(ProcessorStores.DUE_INDEX);
-        clientStates = context.getStateStore(ProcessorStores.CLIENT_STATE);
+        // A revived task re-runs init: a new stage over the (restored) stores; whatever a failed record staged is gone.
+        stage = new WriteStage();
+        openInvoices = stage.stage(context.getStateStore(ProcessorStores.OPEN_INVOICES), StateSerdes.openInvoice());
+        dueIndex = stage.stage(context.getStateStore(ProcessorStores.DUE_INDEX), Serdes.String());
+        clientStates = stage.stage(context.getStateStore(ProcessorStores.CLIENT_STATE), StateSerdes.clientState());
         profiles = context.getStateStore(ProcessorStores.CLIENT_PROFILES);
         alertLog = new AlertLog(context, options);
         settingsStore = context.getStateStore(ProcessorStores.SETTINGS);
         pendingProfileStore = context.getStateStore(ProcessorStores.PENDING_PROFILES);
-        tenantPriors = context.getStateStore(ProcessorStores.TENANT_RISK_PRIOR);
+        tenantPriors = stage.stage(context.getStateStore(ProcessorStores.TENANT_RISK_PRIOR), TenantPrior.serde());
+        stagedOutputs.clear();
+        stagedProfileChanges.clear();
+        stagedSettled.clear();
         pendingProfiles.clear();
         try (KeyValueIterator<String, Long> it = pendingProfileStore.all()) {
             while (it.hasNext()) {
@@ -165,7 +202,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // A catch-up that was running when the task stopped: the backlog is presumably still there, so the wall
         // clock must not judge its deadlines before it had replayIdle to resume.
         lastBehindWallMs = catchUpMax == NONE ? NONE : context.currentSystemTimeMs();
-        tracker.init(context, key -> clientState(key).clientName);
+        tracker.init(context, stage, options.stateHorizon(), key -> clientState(key).clientName);
         context.schedule(options.wallClockScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::wallClockScan);
         context.schedule(options.streamTimeScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
             scanTracker(streamTime);
@@ -175,6 +212,15 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 wallNow -> emitPendingProfiles());
     }
 
+    /**
+     * Applies one record all or nothing (issue 12). First it is validated in full against the contract and the
+     * client's state, without writing anything: a {@link ContractViolation} leaves no trace but its dead letter.
+     * Then it is applied inside a unit of work ({@link WriteStage}): store writes, alerts, risk and profile changes
+     * are staged and take effect only once the whole record has been applied, and only then is its eventId marked
+     * seen. Any other exception (a bug) rolls the stage back and propagates: the processing exception handler fails
+     * the task, so under exactly_once_v2 the transaction aborts and the record is processed again by the next owner
+     * of the task, whole (README, "Half-applied events").
+     */
     @Override
     public void process(Record<String, Object> record) {
         if (record.value() == null) {
@@ -183,24 +229,57 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // Validation first: a contract-breaking record throws before any store is touched.
         InputValidator.Identity id = InputValidator.validate(record.key(), record.value());
         if (record.value() instanceof PaymentReceived payment) {
-            requireInvoiceCurrency(record.key(), payment);
+            validatePayment(record.key(), payment);
         }
         long eventTime = EventTimeExtractor.eventTime(record.value()).toEpochMilli();
         long wallNow = context.currentSystemTimeMs();
-        observe(eventTime, wallNow);
-        if (eventTime - lastTrackerScan >= TRACKER_SCAN_STEP_MS) {
-            scanTracker(eventTime);
-        }
+        boolean duplicate = seenEvents.fetch(id.eventId(), eventTime) != null;
 
-        if (seenEvents.fetch(id.eventId(), eventTime) != null) {
-            return; // a duplicate (same eventId, so the same payload and event time) changes nothing
+        long savedDueHint = dueHint;
+        long savedTrackerScan = lastTrackerScan;
+        long savedLiveMax = liveMax;
+        long savedCatchUpMax = catchUpMax;
+        long savedLastBehind = lastBehindWallMs;
+        stage.begin();
+        try {
+            observe(eventTime, wallNow);
+            if (eventTime - lastTrackerScan >= TRACKER_SCAN_STEP_MS) {
+                scanTracker(eventTime);
+            }
+            // A duplicate (same eventId, so the same payload and event time) changes nothing.
+            if (!duplicate) {
+                apply(record.key(), id, record.value(), eventTime);
+                // The record's own effects first, then the deadlines the watermark has passed: a payment is never
+                // judged after a deadline it resolves (issue 10, item 5), and a settlement that arrives before the
+                // watermark passes an earlier step lets that step be judged as of its own time (it fires as
+                // history, with settledDate).
+                judge(watermark(wallNow), NONE);
+            }
+        } catch (RuntimeException | Error e) {
+            stage.rollback();
+            stagedOutputs.clear();
+            stagedProfileChanges.clear();
+            stagedSettled.clear();
+            tracker.takeExpiredThreads();
+            dueHint = savedDueHint;
+            lastTrackerScan = savedTrackerScan;
+            liveMax = savedLiveMax;
+            catchUpMax = savedCatchUpMax;
+            lastBehindWallMs = savedLastBehind;
+            throw e;
         }
-        seenEvents.put(id.eventId(), eventTime, eventTime);
-        apply(record.key(), id, record.value(), eventTime);
-        // The record's own effects first, then the deadlines the watermark has passed: a payment is never judged
-        // after a deadline it resolves (issue 10, item 5), and a settlement that arrives before the watermark passes
-        // an earlier step lets that step be judged as of its own time (it fires as history, with settledDate).
-        judge(watermark(wallNow), NONE);
+        stage.commit();
+        stagedSettled.forEach((key, settledAt) -> settledInvoices.put(key, settledAt, settledAt));
+        stagedSettled.clear();
+        if (!duplicate) {
+            // Marked seen only now that it is applied: a record that failed half-way is not a duplicate next time.
+            seenEvents.put(id.eventId(), eventTime, eventTime);
+        }
+        stagedProfileChanges.forEach(this::applyProfileChange);
+        stagedProfileChanges.clear();
+        List<Runnable> outputs = new ArrayList<>(stagedOutputs);
+        stagedOutputs.clear();
+        outputs.forEach(Runnable::run);
     }
 
     private void apply(String clientKey, InputValidator.Identity id, Object value, long eventTime) {
@@ -209,6 +288,11 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             List<PaymentAlert> alerts = tracker.onMessage(clientKey, message, settings,
                     hasOverdueInvoice(clientKey, eventTime, settings));
             alerts.forEach(this::raise);
+            int expired = tracker.takeExpiredThreads();
+            if (expired > 0) {
+                afterCommit(() -> metrics.stateExpired(ResponsivenessStores.OPEN_THREADS, "ghosted", expired));
+            }
+            probe.midway(clientKey, value);
             profileChanged(clientKey, eventTime);
             return;
         }
@@ -223,6 +307,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         } else if (value instanceof InvoiceDueDateChanged e) {
             onDueDateChanged(clientKey, state, e, settings);
         }
+        probe.midway(clientKey, value);
         if (stateChanged) {
             // Only a settlement or a new client name changes it; a ~3 KB write (and changelog record) per invoice
             // event was a large share of the commit cost.
@@ -247,7 +332,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             state.clientName = e.getClientName();
         }
         String key = invoiceKey(clientKey, e.getInvoiceId());
-        if (state.recentlySettled(e.getInvoiceId())) {
+        if (settled(state, key, e.getInvoiceId())) {
             return; // issued again after it was settled (a re-sync): the settlement stands
         }
         OpenInvoiceState invoice = openInvoices.get(key);
@@ -282,12 +367,16 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         invoice.dueAt = invoice.heldDueAt != NONE ? invoice.heldDueAt : e.getDueAt().toEpochMilli();
         invoice.heldDueAt = NONE;
         invoice.heldDueChangedAt = NONE;
+        invoice.heldAt = NONE; // arrived: its expiry entry (if any) is stale now
         invoice.amountMinor = e.getAmount().getAmountMinor();
         invoice.currency = e.getAmount().getCurrency();
         invoice.status = OpenInvoiceState.Status.OPEN;
         if (invoice.voidedAt != NONE) {
             invoice.status = isWriteOff(invoice.voidReason) ? OpenInvoiceState.Status.WRITTEN_OFF
                     : OpenInvoiceState.Status.VOIDED_PENDING;
+            if (invoice.status == OpenInvoiceState.Status.WRITTEN_OFF) {
+                expireAfterHorizon(key, invoice.voidedAt);
+            }
         }
         // The risk at issue waits until the watermark passes the issue time: by then every settlement dated before
         // it has arrived, whatever the arrival order (issue 10, item 4).
@@ -304,7 +393,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
 
     private void onPayment(String clientKey, ClientState state, PaymentReceived e, FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
-        if (state.recentlySettled(e.getInvoiceId())) {
+        if (settled(state, key, e.getInvoiceId())) {
             LOG.debug("Payment {} for already settled invoice {} ignored", e.getEventId(), e.getInvoiceId());
             return;
         }
@@ -326,11 +415,18 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             settle(clientKey, state, key, invoice, settings); // OPEN, or WRITTEN_OFF reopened by this payment
             return;
         }
+        if (invoice.status == OpenInvoiceState.Status.HELD) {
+            held(key, invoice, e.getPaidAt().toEpochMilli());
+        }
         openInvoices.put(key, invoice);
     }
 
-    /** A payment must be in its invoice's currency (or in the currency of payments already held for it). */
-    private void requireInvoiceCurrency(String clientKey, PaymentReceived e) {
+    /**
+     * What a payment must satisfy against the client's state, checked before anything is written: it is in its
+     * invoice's currency (or in the currency of payments already held for it), and the invoice's payments still add
+     * up in a long.
+     */
+    private void validatePayment(String clientKey, PaymentReceived e) {
         OpenInvoiceState invoice = openInvoices.get(invoiceKey(clientKey, e.getInvoiceId()));
         if (invoice == null) {
             return;
@@ -340,11 +436,15 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             throw new ContractViolation("amount.currency " + e.getAmount().getCurrency() + " differs from invoice "
                     + e.getInvoiceId() + " currency " + expected);
         }
+        if (invoice.paidMinor > Long.MAX_VALUE - e.getAmount().getAmountMinor()) {
+            throw new ContractViolation("amount.amountMinor " + e.getAmount().getAmountMinor()
+                    + " overflows the payments of invoice " + e.getInvoiceId());
+        }
     }
 
     private void onVoided(String clientKey, ClientState state, InvoiceVoided e, FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
-        if (state.recentlySettled(e.getInvoiceId())) {
+        if (settled(state, key, e.getInvoiceId())) {
             return; // a settlement is final
         }
         OpenInvoiceState invoice = openInvoices.get(key);
@@ -359,6 +459,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 invoice.voidReason = reason;
             }
             invoice.voidedAt = invoice.voidedAt == NONE ? voidedAt : Math.min(invoice.voidedAt, voidedAt);
+            held(key, invoice, voidedAt);
             openInvoices.put(key, invoice);
             return;
         }
@@ -367,6 +468,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             invoice.voidReason = reason;
             invoice.status = isWriteOff(reason) ? OpenInvoiceState.Status.WRITTEN_OFF
                     : OpenInvoiceState.Status.VOIDED_PENDING;
+            if (invoice.status == OpenInvoiceState.Status.WRITTEN_OFF) {
+                expireAfterHorizon(key, voidedAt);
+            }
         } else if (invoice.status == OpenInvoiceState.Status.WRITTEN_OFF && !isWriteOff(reason)) {
             invoice.voidedAt = Math.min(invoice.voidedAt, voidedAt); // written off, then voided: never reopens
             invoice.voidReason = reason;
@@ -388,7 +492,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private void onDueDateChanged(String clientKey, ClientState state, InvoiceDueDateChanged e,
             FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
-        if (state.recentlySettled(e.getInvoiceId())) {
+        if (settled(state, key, e.getInvoiceId())) {
             return;
         }
         OpenInvoiceState invoice = openInvoices.get(key);
@@ -402,6 +506,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 invoice.heldDueAt = e.getNewDueAt().toEpochMilli();
                 invoice.heldDueChangedAt = changedAt;
             }
+            held(key, invoice, changedAt);
             openInvoices.put(key, invoice);
             return;
         }
@@ -422,6 +527,59 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         invoice.clientId = clientId;
         invoice.invoiceId = invoiceId;
         return invoice;
+    }
+
+    /**
+     * Notes a held event at {@code eventTime}: the entry expires a state horizon after its newest held event, unless
+     * the invoice arrives first (bounded state: an invoice that never arrives does not keep its events for ever).
+     */
+    private void held(String key, OpenInvoiceState invoice, long eventTime) {
+        if (invoice.heldAt == NONE || eventTime > invoice.heldAt) {
+            invoice.heldAt = eventTime;
+            expireAfterHorizon(key, eventTime);
+        }
+    }
+
+    /** Indexes the expiry check of an open-invoices entry at {@code from} + the state horizon. */
+    private void expireAfterHorizon(String key, long from) {
+        long at = from + horizon;
+        indexTagged(dueKeyPrefix(at) + key + EXPIRE_TAG, EXPIRE_TAG + key, at);
+    }
+
+    /**
+     * Judges an expiry entry at {@code at}: deletes the entry if it is still held and its newest held event is a state
+     * horizon old, or still written off (unpaid) a state horizon after the write-off. Otherwise the entry is stale.
+     */
+    private void expire(String key, long at) {
+        OpenInvoiceState invoice = openInvoices.get(key);
+        if (invoice == null) {
+            return;
+        }
+        String what;
+        if (invoice.status == OpenInvoiceState.Status.HELD && invoice.heldAt != NONE
+                && invoice.heldAt + horizon <= at) {
+            what = "held";
+        } else if (invoice.status == OpenInvoiceState.Status.WRITTEN_OFF && invoice.voidedAt + horizon <= at) {
+            what = "written-off";
+        } else {
+            return;
+        }
+        removeFromIndex(invoice);
+        openInvoices.delete(key);
+        afterCommit(() -> metrics.stateExpired(ProcessorStores.OPEN_INVOICES, what, 1));
+    }
+
+    /**
+     * Whether the invoice was settled within the state horizon: in the client's ring of recent settlements, or in
+     * {@code settled-invoices} (so a late duplicate payment or a re-sync of an older invoice never reopens it).
+     */
+    private boolean settled(ClientState state, String key, String invoiceId) {
+        if (state.recentlySettled(invoiceId) || stagedSettled.containsKey(key)) {
+            return true;
+        }
+        try (var it = settledInvoices.fetch(key, 0L, Long.MAX_VALUE)) {
+            return it.hasNext();
+        }
     }
 
     private static boolean isWriteOff(String reason) {
@@ -455,6 +613,11 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         indexTagged(dueKeyPrefix(settledAt) + clientKey + DRIFT_TAG, DRIFT_TAG + clientKey, settledAt);
         invoice.settledAt = settledAt;
         invoice.status = OpenInvoiceState.Status.SETTLED_PENDING;
+        if (stage.isOpen()) {
+            stagedSettled.put(key, settledAt);
+        } else {
+            settledInvoices.put(key, settledAt, settledAt);
+        }
         correctFiredSteps(clientKey, invoice, settings);
         reindex(key, invoice, settings);
         storeOrDrop(key, invoice);
@@ -514,7 +677,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         long expectedSettleAt = expectedSettleAt(invoice.issuedAt, a.expectedDaysToPay());
         ClientKey ck = ClientKey.parse(clientKey);
         Money amount = new Money(invoice.amountMinor, invoice.currency);
-        context.forward(new Record<>(clientKey, InvoiceRisk.newBuilder()
+        output(new Record<>(clientKey, InvoiceRisk.newBuilder()
                 .setTenantId(ck.tenantId()).setClientId(ck.clientId()).setInvoiceId(invoice.invoiceId)
                 .setIssuedAt(Instant.ofEpochMilli(invoice.issuedAt)).setDueAt(Instant.ofEpochMilli(invoice.dueAt))
                 .setAmount(amount).setLateProbability(a.lateProbability())
@@ -622,6 +785,10 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         TreeSet<String> touched = new TreeSet<>();
         List<PaymentAlert> alerts = tracker.onTime(now, this::settings,
                 clientKey -> hasOverdueInvoice(clientKey, now, settings(ClientKey.parse(clientKey).tenantId())));
+        int expired = tracker.takeExpiredThreads();
+        if (expired > 0) {
+            afterCommit(() -> metrics.stateExpired(ResponsivenessStores.OPEN_THREADS, "ghosted", expired));
+        }
         for (PaymentAlert alert : alerts) {
             raise(alert);
             touched.add(ClientKey.of(alert.getTenantId(), alert.getClientId()));
@@ -661,6 +828,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             dueIndex.delete(entry.key);
             if (entry.value.startsWith(RISK_TAG)) {
                 judgeRisk(entry.value.substring(RISK_TAG.length()));
+            } else if (entry.value.startsWith(EXPIRE_TAG)) {
+                expire(entry.value.substring(EXPIRE_TAG.length()), Long.parseLong(entry.key.substring(0, 13)));
             } else if (entry.value.startsWith(DRIFT_TAG)) {
                 // Up to the entry's own time, not to w: the entries are judged in time order, so the tenant prior
                 // (shared by the tenant's clients) learns the settlements of all clients in event-time order, and a
@@ -940,8 +1109,30 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 .build();
     }
 
-    /** Emits an alert, keeps it in the bounded alert history ({@link AlertLog}) and counts it. */
+    /** Sends an output record now, or when the record being applied commits. */
+    private void output(Record<String, SpecificRecord> out) {
+        afterCommit(() -> context.forward(out));
+    }
+
+    /** Runs {@code effect} now, or when the record being applied commits (never, if it fails). */
+    private void afterCommit(Runnable effect) {
+        if (stage.isOpen()) {
+            stagedOutputs.add(effect);
+        } else {
+            effect.run();
+        }
+    }
+
+    /**
+     * Raises an alert: now, or when the record being applied commits (an alert of a record that fails half-way is
+     * never sent, so the retry raises it once).
+     */
     private void raise(PaymentAlert alert) {
+        afterCommit(() -> send(alert));
+    }
+
+    /** Emits an alert, keeps it in the bounded alert history ({@link AlertLog}) and counts it. */
+    private void send(PaymentAlert alert) {
         String clientKey = ClientKey.of(alert.getTenantId(), alert.getClientId());
         alertLog.record(alert);
         metrics.alertRaised(alert.getType());
@@ -970,6 +1161,14 @@ public final class ClientProcessor implements Processor<String, Object, String, 
      * between two emissions does not lose the last change: the next owner emits it.
      */
     private void profileChanged(String clientKey, long asOf) {
+        if (stage.isOpen()) {
+            stagedProfileChanges.merge(clientKey, asOf, Math::max);
+            return;
+        }
+        applyProfileChange(clientKey, asOf);
+    }
+
+    private void applyProfileChange(String clientKey, long asOf) {
         // The latest event time, not the last one to arrive: the same events in another order give the same asOf.
         Long previous = pendingProfiles.get(clientKey);
         if (previous == null || previous < asOf) {

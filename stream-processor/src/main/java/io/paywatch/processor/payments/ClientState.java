@@ -26,7 +26,6 @@ public final class ClientState {
     boolean drifting;
     int driftEpisode;
     String driftReason;
-    int consecutiveNormal;
     /** The last {@link #HISTORY_SIZE} settlements, ordered by (settledAt, invoiceId) whatever their arrival order. */
     final ArrayDeque<SettledRecord> history = new ArrayDeque<>();
     /**

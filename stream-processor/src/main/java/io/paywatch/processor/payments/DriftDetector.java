@@ -159,8 +159,6 @@ public final class DriftDetector {
             s.cusum = Math.min(S_MAX, Math.max(0, s.cusum + Math.max(Z_MIN, Math.min(Z_MAX, z)) - K));
         }
         s.aboveNormStreak = s.ewma > normDays + toleranceDays ? s.aboveNormStreak + 1 : 0;
-        boolean normal = baselineReady ? z <= 1.0 : x <= normDays;
-        s.consecutiveNormal = normal ? s.consecutiveNormal + 1 : 0;
 
         if (!s.drifting) {
             boolean normRule = s.aboveNormStreak >= NORM_CONFIRMATIONS;
@@ -171,7 +169,6 @@ public final class DriftDetector {
                 s.drifting = true;
                 s.driftEpisode++;
                 s.driftReason = normRule ? REASON_NORM : REASON_BASELINE;
-                s.consecutiveNormal = 0;
                 return Outcome.STARTED;
             }
             return Outcome.NONE;

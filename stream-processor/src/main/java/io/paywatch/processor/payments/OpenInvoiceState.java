@@ -14,18 +14,42 @@ public final class OpenInvoiceState {
     /** No time: the field is not set. */
     static final long NONE = Long.MIN_VALUE;
 
-    /** What the entry is. */
+    /**
+     * What the entry is. Persisted by its {@link #code()}, never by its ordinal, so adding or reordering symbols
+     * cannot change what a stored entry means.
+     */
     public enum Status {
         /** Lifecycle events held for an invoice not seen yet (payments, a void, a due-date change). */
-        HELD,
+        HELD('H'),
         /** Issued, neither settled nor voided: counts in receivables. */
-        OPEN,
+        OPEN('O'),
         /** Settled at {@code settledAt}; kept only for unjudged overdue steps before it or a pending risk. */
-        SETTLED_PENDING,
+        SETTLED_PENDING('S'),
         /** Voided or deleted at {@code voidedAt}; kept only for unjudged overdue steps before it or a pending risk. */
-        VOIDED_PENDING,
+        VOIDED_PENDING('V'),
         /** Written off (uncollectible) at {@code voidedAt}; a later payment that covers it settles it. */
-        WRITTEN_OFF
+        WRITTEN_OFF('W');
+
+        private final byte code;
+
+        Status(char code) {
+            this.code = (byte) code;
+        }
+
+        /** The stable one-byte code the state store keeps (an ASCII letter). */
+        public byte code() {
+            return code;
+        }
+
+        /** The status of a stored code; throws IllegalArgumentException for a code no release wrote. */
+        public static Status ofCode(byte code) {
+            for (Status s : values()) {
+                if (s.code == code) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown open-invoice status code " + code);
+        }
     }
 
     Status status;
@@ -55,6 +79,11 @@ public final class OpenInvoiceState {
     long heldDueChangedAt = NONE;
     /** The InvoiceRisk at issue is still to be emitted (when the watermark passes the issue time). */
     boolean riskPending;
+    /**
+     * While {@link Status#HELD}: the newest event time of the events held (the entry expires a state horizon after
+     * it); {@link #NONE} otherwise, and for entries held before the format that stores it (see StateSerdes).
+     */
+    long heldAt = NONE;
 
     public Status status() {
         return status;

@@ -6,6 +6,7 @@ import org.apache.kafka.common.serialization.Serde;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Map;
 
 /** Serdes of the payments side's internal state, in the {@link VersionedSerde} format. */
 public final class StateSerdes {
@@ -14,21 +15,34 @@ public final class StateSerdes {
      * Version 2 of both (time model): client-state adds the drift feed queue; open-invoice adds the settled, voided,
      * held-due-date and risk-pending fields and new statuses. Version 1 values are refused: after an upgrade, rebuild
      * the state from the input topics (see README, Time model, "Upgrading").
+     *
+     * Version 3 (issue 12, bounded state): open-invoice stores the status by its stable code (Status#code), not by
+     * its ordinal, and adds heldAt; client-state drops consecutiveNormal (never used). Version 2 values still read:
+     * their status byte is the ordinal of the enum as released with version 2 (V2_STATUS, frozen here), their heldAt
+     * is unknown (NONE), and their consecutiveNormal is skipped. They are written back as version 3.
      */
     private static final byte CLIENT_STATE_V2 = 2;
     private static final byte OPEN_INVOICE_V2 = 2;
+    private static final byte CLIENT_STATE_V3 = 3;
+    private static final byte OPEN_INVOICE_V3 = 3;
+    /** The Status symbols in their version-2 ordinal order, frozen: version-2 values stored these ordinals. */
+    private static final OpenInvoiceState.Status[] V2_STATUS = {OpenInvoiceState.Status.HELD,
+            OpenInvoiceState.Status.OPEN, OpenInvoiceState.Status.SETTLED_PENDING,
+            OpenInvoiceState.Status.VOIDED_PENDING, OpenInvoiceState.Status.WRITTEN_OFF};
 
     private StateSerdes() {
     }
 
-    /** Serde of {@link ClientState}. */
+    /** Serde of {@link ClientState}: writes version 3, reads 3 and 2. */
     public static Serde<ClientState> clientState() {
-        return VersionedSerde.of("client-state", CLIENT_STATE_V2, StateSerdes::writeClient, StateSerdes::readClient);
+        return VersionedSerde.of("client-state", CLIENT_STATE_V3, StateSerdes::writeClient,
+                in -> readClient(in, false), Map.of(CLIENT_STATE_V2, in -> readClient(in, true)));
     }
 
-    /** Serde of {@link OpenInvoiceState}. */
+    /** Serde of {@link OpenInvoiceState}: writes version 3, reads 3 and 2. */
     public static Serde<OpenInvoiceState> openInvoice() {
-        return VersionedSerde.of("open-invoice", OPEN_INVOICE_V2, StateSerdes::writeOpen, StateSerdes::readOpen);
+        return VersionedSerde.of("open-invoice", OPEN_INVOICE_V3, StateSerdes::writeOpen, in -> readOpen(in, false),
+                Map.of(OPEN_INVOICE_V2, in -> readOpen(in, true)));
     }
 
     private static void writeClient(DataOutputStream out, ClientState s) throws IOException {
@@ -43,7 +57,6 @@ public final class StateSerdes {
         out.writeBoolean(s.drifting);
         out.writeInt(s.driftEpisode);
         VersionedSerde.writeNullable(out, s.driftReason);
-        out.writeInt(s.consecutiveNormal);
         writeRecords(out, s.history);
         writeRecords(out, s.driftPending);
     }
@@ -64,7 +77,7 @@ public final class StateSerdes {
         }
     }
 
-    private static ClientState readClient(DataInputStream in) throws IOException {
+    private static ClientState readClient(DataInputStream in, boolean v2) throws IOException {
         ClientState s = new ClientState();
         s.clientName = VersionedSerde.readNullable(in);
         s.paidInvoices = in.readInt();
@@ -77,7 +90,9 @@ public final class StateSerdes {
         s.drifting = in.readBoolean();
         s.driftEpisode = in.readInt();
         s.driftReason = reason(VersionedSerde.readNullable(in));
-        s.consecutiveNormal = in.readInt();
+        if (v2) {
+            in.readInt(); // consecutiveNormal, never used
+        }
         s.history.addAll(readRecords(in));
         s.driftPending.addAll(readRecords(in));
         return s;
@@ -102,7 +117,7 @@ public final class StateSerdes {
     }
 
     private static void writeOpen(DataOutputStream out, OpenInvoiceState s) throws IOException {
-        out.writeByte(s.status.ordinal());
+        out.writeByte(s.status.code());
         out.writeUTF(s.tenantId);
         out.writeUTF(s.clientId);
         out.writeUTF(s.invoiceId);
@@ -121,11 +136,17 @@ public final class StateSerdes {
         out.writeLong(s.heldDueAt);
         out.writeLong(s.heldDueChangedAt);
         out.writeBoolean(s.riskPending);
+        out.writeLong(s.heldAt);
     }
 
-    private static OpenInvoiceState readOpen(DataInputStream in) throws IOException {
+    private static OpenInvoiceState readOpen(DataInputStream in, boolean v2) throws IOException {
         OpenInvoiceState s = new OpenInvoiceState();
-        s.status = OpenInvoiceState.Status.values()[in.readByte()];
+        byte status = in.readByte();
+        try {
+            s.status = v2 ? V2_STATUS[status] : OpenInvoiceState.Status.ofCode(status);
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            throw new IOException("open-invoice status byte " + status + " is not a known status", e);
+        }
         s.tenantId = in.readUTF();
         s.clientId = in.readUTF();
         s.invoiceId = in.readUTF();
@@ -144,6 +165,9 @@ public final class StateSerdes {
         s.heldDueAt = in.readLong();
         s.heldDueChangedAt = in.readLong();
         s.riskPending = in.readBoolean();
+        if (!v2) {
+            s.heldAt = in.readLong();
+        }
         return s;
     }
 }

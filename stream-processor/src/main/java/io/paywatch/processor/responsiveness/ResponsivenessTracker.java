@@ -9,6 +9,7 @@ import io.paywatch.contract.MessageSent;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.contract.ResponsivenessStats;
 import io.paywatch.contract.Severity;
+import io.paywatch.processor.state.WriteStage;
 import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
 import org.apache.kafka.common.serialization.Serdes;
@@ -53,6 +54,12 @@ public final class ResponsivenessTracker {
     static final int MIN_AFTER_HOURS_SAMPLE = 5;
     /** Most deadlines handled per punctuation; the rest wait for the next tick so one tick never stalls. */
     static final int MAX_DEADLINES_PER_TICK = 500;
+    /**
+     * Ghosted threads kept per client (issue 12, bounded state). A ghosted thread waits for the client's reply (to
+     * measure it and end the episode); over this many, the client's oldest ghosted thread (by its last message) is
+     * dropped. A client that ignored 100 threads is ghosting whatever the 101st does.
+     */
+    static final int MAX_GHOSTED_THREADS = 100;
 
     // Extra facts beyond AlertFacts (the alert-service lists them under their own name); the shared keys and the
     // ones each alert type must carry come from AlertFacts.
@@ -94,6 +101,10 @@ public final class ResponsivenessTracker {
      * events carry no name, so a GHOSTING email would otherwise name the client by its id.
      */
     private Function<String, String> clientNames = clientKey -> null;
+    /** A ghosted thread is dropped this long after its last message (the state horizon; default 400 days). */
+    private long ghostedHorizon = java.time.Duration.ofDays(400).toMillis();
+    /** Ghosted threads dropped by a bound since the last {@link #takeExpiredThreads()}. */
+    private int expiredThreads;
 
     /** Store builders this tracker needs; the topology adds them and connects them to the client processor. */
     public static List<StoreBuilder<?>> storeBuilders() {
@@ -128,6 +139,20 @@ public final class ResponsivenessTracker {
         threads = context.getStateStore(ResponsivenessStores.OPEN_THREADS);
         deadlines = context.getStateStore(ResponsivenessStores.REPLY_DEADLINES);
         summaries = context.getStateStore(ResponsivenessStores.RESPONSIVENESS_STATE);
+    }
+
+    /**
+     * Looks up this tracker's stores with their writes staged in the client processor's unit of work, so a message
+     * event that fails half-way leaves no thread, deadline or summary change behind (issue 12). {@code clientNames}
+     * is as in {@link #init(ProcessorContext, Function)}.
+     */
+    public void init(ProcessorContext<?, ?> context, WriteStage stage, java.time.Duration ghostedHorizon,
+            Function<String, String> clientNames) {
+        init(context, clientNames);
+        this.ghostedHorizon = ghostedHorizon.toMillis();
+        threads = stage.stage(threads, StateSerdes.OPEN_THREAD);
+        deadlines = stage.stage(deadlines, StateSerdes.THREAD_REF);
+        summaries = stage.stage(summaries, StateSerdes.SUMMARY);
     }
 
     /**
@@ -180,11 +205,15 @@ public final class ResponsivenessTracker {
         for (KeyValue<String, ThreadRef> entry : due) {
             ThreadRef ref = entry.value;
             OpenThread thread = threads.get(threadKey(ref.clientKey(), ref.threadId()));
-            if (thread == null || thread.ghosted || !entry.key.equals(deadlineKey(thread))) {
+            if (thread == null || !entry.key.equals(deadlineKey(thread))) {
                 deadlines.delete(entry.key); // stale: answered or re-armed since
                 continue;
             }
             ClientResponsiveness s = touched.computeIfAbsent(ref.clientKey(), this::summary);
+            if (thread.ghosted) {
+                dropGhosted(thread, s); // a ghosted thread's deadline is its expiry
+                continue;
+            }
             FreelancerSettings settings = settingsByTenant.apply(ClientKey.parse(ref.clientKey()).tenantId());
             fireDeadline(thread, s, settings, hasOverdueInvoice.test(ref.clientKey()), alerts);
         }
@@ -219,6 +248,10 @@ public final class ResponsivenessTracker {
             // The silence is measured from the first unanswered message, so a follow-up does not reset the clock.
             thread.followUps++;
             thread.lastSentAt = Math.max(thread.lastSentAt, at);
+            if (thread.ghosted) {
+                deadlines.delete(deadlineKey(thread));
+                armExpiry(thread); // kept a horizon after its last message
+            }
         }
         threads.put(key, thread);
 
@@ -287,12 +320,57 @@ public final class ResponsivenessTracker {
             boolean overdue, List<PaymentAlert> alerts) {
         deadlines.delete(deadlineKey(thread));
         thread.ghosted = true;
+        long ghostedAt = thread.deadlineAt;
+        armExpiry(thread);
         threads.put(threadKey(thread.clientKey, thread.threadId), thread);
         if (!s.ghosting) {
             String episodeKey = "thread" + SEP + thread.threadId + SEP + thread.firstUnansweredAt;
             startEpisode(thread.clientKey, s, episodeKey, thread.threadId, thread.firstUnansweredAt,
-                    thread.deadlineAt, REASON_THRESHOLD, BusinessCalendar.of(settings), settings, overdue, alerts);
+                    ghostedAt, REASON_THRESHOLD, BusinessCalendar.of(settings), settings, overdue, alerts);
         }
+        boundGhosted(thread.clientKey, s);
+    }
+
+    /**
+     * Bounded state (issue 12): a ghosted thread's deadline becomes its expiry, a state horizon after its last
+     * message. It stays until then (or until the client replies), so a reply within the horizon is still measured.
+     */
+    private void armExpiry(OpenThread thread) {
+        thread.deadlineAt = thread.lastSentAt + ghostedHorizon;
+        deadlines.put(deadlineKey(thread), new ThreadRef(thread.clientKey, thread.threadId));
+    }
+
+    /** Keeps at most {@link #MAX_GHOSTED_THREADS} ghosted threads of the client: its oldest go first. */
+    private void boundGhosted(String clientKey, ClientResponsiveness s) {
+        List<OpenThread> ghosted = new ArrayList<>();
+        for (OpenThread t : openThreads(clientKey)) {
+            if (t.ghosted) {
+                ghosted.add(t);
+            }
+        }
+        if (ghosted.size() <= MAX_GHOSTED_THREADS) {
+            return;
+        }
+        ghosted.sort(Comparator.comparingLong((OpenThread t) -> t.lastSentAt).thenComparing(t -> t.threadId));
+        for (OpenThread t : ghosted.subList(0, ghosted.size() - MAX_GHOSTED_THREADS)) {
+            deadlines.delete(deadlineKey(t));
+            dropGhosted(t, s);
+        }
+    }
+
+    /** Forgets a ghosted thread (its expiry passed, or the per-client bound): a later reply in it answers nothing. */
+    private void dropGhosted(OpenThread thread, ClientResponsiveness s) {
+        deadlines.delete(deadlineKey(thread));
+        threads.delete(threadKey(thread.clientKey, thread.threadId));
+        s.openThreads = Math.max(0, s.openThreads - 1);
+        expiredThreads++;
+    }
+
+    /** Ghosted threads dropped by a bound since the last call (for the processor's expiry metric). */
+    public int takeExpiredThreads() {
+        int n = expiredThreads;
+        expiredThreads = 0;
+        return n;
     }
 
     // ---- ghosting episodes and alerts ---------------------------------------------------------------------

@@ -34,6 +34,15 @@ public final class VersionedSerde {
 
     /** A serde of format {@code version}; {@code what} names the value in errors. Null stays null. */
     public static <T> Serde<T> of(String what, byte version, Writer<T> writer, Reader<T> reader) {
+        return of(what, version, writer, reader, java.util.Map.of());
+    }
+
+    /**
+     * A serde that writes format {@code version} and reads it, and also the earlier formats in {@code older} (format
+     * byte → its reader), so state persisted by an earlier release still reads after an upgrade.
+     */
+    public static <T> Serde<T> of(String what, byte version, Writer<T> writer, Reader<T> reader,
+            java.util.Map<Byte, Reader<T>> older) {
         return Serdes.serdeFrom((topic, value) -> {
             if (value == null) {
                 return null;
@@ -55,10 +64,14 @@ public final class VersionedSerde {
             try {
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
                 byte stored = in.readByte();
-                if (stored != version) {
+                if (stored == version) {
+                    return reader.read(in);
+                }
+                Reader<T> earlier = older.get(stored);
+                if (earlier == null) {
                     throw new SerializationException("unknown " + what + " format version " + stored);
                 }
-                return reader.read(in);
+                return earlier.read(in);
             } catch (IOException e) {
                 throw new SerializationException("cannot decode " + what, e);
             }
