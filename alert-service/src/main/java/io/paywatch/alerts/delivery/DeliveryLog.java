@@ -75,11 +75,12 @@ public final class DeliveryLog implements AutoCloseable {
     private final Duration writeTimeout;
     private final TopicTail tail;
 
-    public DeliveryLog(String bootstrapServers, String clientId, KafkaProducer<String, byte[]> producer,
-            Duration writeTimeout) {
+    public DeliveryLog(String bootstrapServers, Map<String, Object> kafkaSecurity, String clientId,
+            KafkaProducer<String, byte[]> producer, Duration writeTimeout) {
         this.producer = producer;
         this.writeTimeout = writeTimeout;
-        this.tail = new TopicTail(bootstrapServers, Topics.ALERT_DELIVERIES.name(), clientId, this::apply);
+        this.tail = new TopicTail(bootstrapServers, kafkaSecurity, Topics.ALERT_DELIVERIES.name(), clientId,
+                this::apply);
     }
 
     /** The log key of an alert's webhook delivery. */

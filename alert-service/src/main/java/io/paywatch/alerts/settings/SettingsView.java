@@ -25,8 +25,9 @@ public final class SettingsView implements AutoCloseable {
     private final Deserializer<FreelancerSettings> serde = Topics.FREELANCER_SETTINGS.valueSerde().deserializer();
     private final TopicTail tail;
 
-    public SettingsView(String bootstrapServers, String clientId) {
-        this.tail = new TopicTail(bootstrapServers, Topics.FREELANCER_SETTINGS.name(), clientId, this::apply);
+    public SettingsView(String bootstrapServers, Map<String, Object> kafkaSecurity, String clientId) {
+        this.tail = new TopicTail(bootstrapServers, kafkaSecurity, Topics.FREELANCER_SETTINGS.name(), clientId,
+                this::apply);
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
