@@ -7,7 +7,9 @@ import io.paywatch.contract.InvoiceIssued;
 import io.paywatch.producer.RawHttp;
 import io.paywatch.producer.TestSupport;
 import io.paywatch.schemas.Topics;
+import io.paywatch.producer.webhook.Hmac;
 import io.paywatch.testkit.EmbeddedKafkaBroker;
+import io.paywatch.testkit.LogCapture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * once for this class): with the right password from {@code kafka.security.protocol} / {@code kafka.sasl.*} the
  * topic bootstrap, the transactional publisher, the settings follower and the health check all connect and an
  * event posted to the API is read back by a SASL consumer; with a wrong password the service refuses to start
- * and says Kafka refused its credentials (never printing the password).
+ * and says Kafka refused its credentials (never printing the password). The first run is also the check that no
+ * secret reaches the logs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaSaslTest {
@@ -58,9 +63,17 @@ class KafkaSaslTest {
         return p;
     }
 
+    /**
+     * Also the no-secrets-in-logs check of a full run: every log event from start to shutdown is captured, with
+     * Paywatch's loggers and the Kafka/Micronaut configuration loggers at DEBUG, while the API, settings and all
+     * three webhooks are used; no API key, ops token, webhook secret or SASL password may appear, and every
+     * Paywatch log message stays on one line even when a request carries CR/LF.
+     */
     @Test
     void publishesAndReadsThroughSaslPlain() {
-        try (ApplicationContext context = ApplicationContext.run(properties(EmbeddedKafkaBroker.SASL_PASSWORD))) {
+        Map<String, Object> properties = properties(EmbeddedKafkaBroker.SASL_PASSWORD);
+        LogCapture logs = LogCapture.begin();
+        try (logs; ApplicationContext context = ApplicationContext.run(properties)) {
             EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
             RawHttp http = new RawHttp(server.getURL().toString());
             String event = """
@@ -77,7 +90,57 @@ class KafkaSaslTest {
                     Map.of("Authorization", "Bearer " + TestSupport.OPS_TOKEN));
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
             assertThat(health.body()).contains("\"kafka\"");
+            useEveryEndpoint(http);
         }
+        List<String> secrets = new ArrayList<>(List.of(TestSupport.KEY, TestSupport.OTHER_KEY, TestSupport.DEMO_KEY,
+                TestSupport.OPS_TOKEN, TestSupport.STRIPE_SECRET, TestSupport.QUICKBOOKS_TOKEN, TestSupport.XERO_KEY,
+                EmbeddedKafkaBroker.SASL_PASSWORD));
+        properties.forEach((k, v) -> {
+            if (k.endsWith("-secret") || k.endsWith("-token") || k.endsWith("webhook-key")) {
+                secrets.add(String.valueOf(v));
+            }
+        });
+        List<String> text = logs.text();
+        assertThat(String.join("\n", text)).as("the capture saw the Kafka client configuration")
+                .contains("sasl.jaas.config = [hidden]").contains("Stripe webhook for");
+        for (String secret : secrets) {
+            assertThat(text).as("log lines containing a secret").noneMatch(line -> line.contains(secret));
+        }
+        assertThat(logs.messages("io.paywatch")).as("Paywatch log messages are one line each")
+                .noneMatch(m -> m.contains("\n") || m.contains("\r"));
+        assertThat(logs.messages("io.paywatch")).anyMatch(m -> m.contains("evil\\r\\nALERT forged"));
+    }
+
+    /** Settings, the three webhooks (valid and forged), and a tenant path carrying CR/LF. */
+    private static void useEveryEndpoint(RawHttp http) {
+        assertThat(http.send("PUT", "/v1/settings", "{\"notificationEmail\":\"me@example.com\"}"
+                .getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + TestSupport.KEY)).statusCode()).isEqualTo(202);
+        String stripe = "{\"id\":\"evt_log\",\"type\":\"customer.created\",\"data\":{\"object\":{\"id\":\"c\"}}}";
+        long t = TestSupport.NOW.getEpochSecond();
+        String sig = "t=" + t + ",v1=" + HexFormat.of().formatHex(Hmac.sha256(TestSupport.STRIPE_SECRET,
+                (t + "." + stripe).getBytes(StandardCharsets.UTF_8)));
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        for (String tenant : List.of("acme", "other", "evil%0D%0AALERT%20forged")) {
+            http.send("POST", "/v1/webhooks/stripe/" + tenant, stripe.getBytes(StandardCharsets.UTF_8),
+                    with(json, "Stripe-Signature", sig));
+        }
+        String qb = "{\"eventNotifications\":[{\"realmId\":\"1\",\"dataChangeEvent\":{\"entities\":[{\"name\":"
+                + "\"Invoice\",\"id\":\"7\",\"operation\":\"Update\",\"lastUpdated\":\"2025-06-02T11:00:00Z\"}]}}]}";
+        http.send("POST", "/v1/webhooks/quickbooks/acme", qb.getBytes(StandardCharsets.UTF_8),
+                with(json, "intuit-signature", RouteIsolationTest.base64Hmac(TestSupport.QUICKBOOKS_TOKEN, qb)));
+        String xero = "{\"events\":[{\"resourceId\":\"r\",\"eventCategory\":\"INVOICE\",\"eventType\":\"UPDATE\","
+                + "\"eventDateUtc\":\"2025-06-02T11:00:00\"}]}";
+        http.send("POST", "/v1/webhooks/xero/acme", xero.getBytes(StandardCharsets.UTF_8),
+                with(json, "x-xero-signature", RouteIsolationTest.base64Hmac(TestSupport.XERO_KEY, xero)));
+        http.send("POST", "/v1/webhooks/xero/acme", xero.getBytes(StandardCharsets.UTF_8),
+                with(json, "x-xero-signature", "forged"));
+    }
+
+    private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+        Map<String, String> out = new HashMap<>(headers);
+        out.put(name, value);
+        return out;
     }
 
     @Test
