@@ -1,5 +1,6 @@
 package io.paywatch.processor.ops;
 
+import io.paywatch.schemas.LogSafe;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,7 +32,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (exception instanceof ContractViolation) {
             LOG.warn("Dead-lettering record {}/{}/{} that breaks the contract: {}", context.topic(),
-                    context.partition(), context.offset(), exception.getMessage());
+                    context.partition(), context.offset(), LogSafe.escape(exception.getMessage()));
         } else {
             LOG.error("Dead-lettering record {}/{}/{} after a processing failure", context.topic(),
                     context.partition(), context.offset(), exception);
@@ -41,3 +42,4 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
                 context.sourceRawKey(), context.sourceRawValue(), exception, application, Clock.systemUTC())));
     }
 }
+

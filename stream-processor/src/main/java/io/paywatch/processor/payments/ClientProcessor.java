@@ -30,6 +30,7 @@ import io.paywatch.processor.ops.ProcessorMetrics;
 import io.paywatch.processor.responsiveness.ResponsivenessTracker;
 import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
+import io.paywatch.schemas.LogSafe;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -273,7 +274,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         }
         if (invoice.paidCurrency != null && !invoice.paidCurrency.equals(e.getAmount().getCurrency())) {
             LOG.warn("Payments held for invoice {} are in {}, the invoice in {}: held payments ignored",
-                    e.getInvoiceId(), invoice.paidCurrency, e.getAmount().getCurrency());
+                    LogSafe.escape(e.getInvoiceId()), LogSafe.escape(invoice.paidCurrency),
+                    LogSafe.escape(e.getAmount().getCurrency()));
             invoice.paidMinor = 0;
             invoice.lastPaidAt = NONE;
         }
@@ -305,7 +307,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private void onPayment(String clientKey, ClientState state, PaymentReceived e, FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
         if (state.recentlySettled(e.getInvoiceId())) {
-            LOG.debug("Payment {} for already settled invoice {} ignored", e.getEventId(), e.getInvoiceId());
+            LOG.debug("Payment {} for already settled invoice {} ignored", LogSafe.escape(e.getEventId()),
+                    LogSafe.escape(e.getInvoiceId()));
             return;
         }
         OpenInvoiceState invoice = openInvoices.get(key);
@@ -406,7 +409,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             return;
         }
         if (invoice.status != OpenInvoiceState.Status.OPEN) {
-            LOG.debug("Due date change for invoice {} that is not open ignored", e.getInvoiceId());
+            LOG.debug("Due date change for invoice {} that is not open ignored", LogSafe.escape(e.getInvoiceId()));
             return;
         }
         invoice.dueAt = e.getNewDueAt().toEpochMilli();
