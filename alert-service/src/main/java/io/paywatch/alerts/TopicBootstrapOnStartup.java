@@ -2,6 +2,8 @@ package io.paywatch.alerts;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.paywatch.alerts.security.KafkaClientSecurity;
+import io.paywatch.schemas.KafkaSecurity;
 import io.paywatch.schemas.TopicBootstrap;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -12,8 +14,8 @@ import java.util.Map;
 public class TopicBootstrapOnStartup {
 
     public TopicBootstrapOnStartup(TopicsConfiguration topics,
-            @Value("${kafka.bootstrap.servers}") String bootstrapServers) {
-        new TopicBootstrap(topics.partitions(), topics.replicationFactor())
-                .ensureTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+            @Value("${kafka.bootstrap.servers}") String bootstrapServers, KafkaClientSecurity security) {
+        new TopicBootstrap(topics.partitions(), topics.replicationFactor()).ensureTopics(KafkaSecurity.with(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), security.settings()));
     }
 }

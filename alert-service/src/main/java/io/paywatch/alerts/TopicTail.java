@@ -27,11 +27,11 @@ public final class TopicTail implements AutoCloseable {
     private final Consumer<ConsumerRecord<String, byte[]>> sink;
     private final List<TopicPartition> partitions;
 
-    public TopicTail(String bootstrapServers, String topic, String clientId,
+    public TopicTail(String bootstrapServers, Map<String, Object> kafkaSecurity, String topic, String clientId,
             Consumer<ConsumerRecord<String, byte[]>> sink) {
         this.topic = topic;
         this.sink = sink;
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(kafkaSecurity);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -28,6 +28,10 @@ public final class TestSupport {
     public static final String STRIPE_SECRET = "whsec_test_secret";
     public static final String QUICKBOOKS_TOKEN = "qb-verifier-token";
     public static final String XERO_KEY = "xero-webhook-key";
+    /** The demo tenant's key in tests (application.yml's own demo secrets are placeholders). */
+    public static final String DEMO_KEY = "demo-test-key-" + UUID.randomUUID();
+    /** The ops token that shows /health details. */
+    public static final String OPS_TOKEN = "ops-test-token-" + UUID.randomUUID();
 
     private TestSupport() {
     }
@@ -47,6 +51,13 @@ public final class TestSupport {
         p.put("paywatch.tenants.acme.quickbooks-verifier-token", QUICKBOOKS_TOKEN);
         p.put("paywatch.tenants.acme.xero-webhook-key", XERO_KEY);
         p.put("paywatch.tenants.other.api-key-sha256", ApiKeyHash.of(OTHER_KEY));
+        // application.yml's demo tenant carries placeholder secrets, which the service refuses at start-up
+        // (PlaceholderSecretsCheck): tests give it secrets of their own instead of allowing placeholders.
+        p.put("paywatch.tenants.demo.api-key-sha256", ApiKeyHash.of(DEMO_KEY));
+        p.put("paywatch.tenants.demo.stripe-endpoint-secret", "whsec_" + UUID.randomUUID());
+        p.put("paywatch.tenants.demo.quickbooks-verifier-token", UUID.randomUUID().toString());
+        p.put("paywatch.tenants.demo.xero-webhook-key", UUID.randomUUID().toString());
+        p.put("paywatch.security.ops-token-sha256", ApiKeyHash.of(OPS_TOKEN));
         return p;
     }
 

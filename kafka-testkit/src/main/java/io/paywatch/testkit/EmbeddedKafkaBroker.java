@@ -1,5 +1,7 @@
 package io.paywatch.testkit;
 
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -13,10 +15,41 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         this.cluster = cluster;
     }
 
+    /** A user the {@link #startSaslPlain() SASL broker} accepts (SASL/PLAIN). */
+    public static final String SASL_USER = JaasUtils.KAFKA_PLAIN_USER1;
+    /** The password of {@link #SASL_USER}. */
+    public static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_USER1_PASSWORD;
+
     /** Formats, starts and waits for a single-node KRaft cluster. */
     public static EmbeddedKafkaBroker start() {
+        return start(SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * A single-node cluster whose client listener is SASL_PLAINTEXT with the PLAIN mechanism: it accepts
+     * {@link #SASL_USER} / {@link #SASL_PASSWORD} and refuses anyone else. Its own instance, not the shared broker:
+     * start it once per test class and close it. The test kit points the JVM-wide
+     * {@code java.security.auth.login.config} at the broker's JAAS file; clients give their own
+     * {@code sasl.jaas.config}, which takes precedence, and PLAINTEXT clients never read it.
+     */
+    public static EmbeddedKafkaBroker startSaslPlain() {
+        return start(SecurityProtocol.SASL_PLAINTEXT);
+    }
+
+    /** The client settings of {@link #SASL_USER} with {@code password} (give a wrong one to see a refusal). */
+    public static java.util.Map<String, Object> saslClientConfig(String password) {
+        return java.util.Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + SASL_USER + "\" password=\"" + password + "\";");
+    }
+
+    private static EmbeddedKafkaBroker start(SecurityProtocol protocol) {
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setBrokerSecurityProtocol(protocol)
+                    // With SASL the kit installs an authorizer whose super user is its admin: the controller
+                    // listener must authenticate too, or the broker cannot even register.
+                    .setControllerSecurityProtocol(protocol)
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
@@ -32,6 +65,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))
+                    // The kit's SASL set-up adds an authorizer; without ACLs, every authenticated user may act.
+                    .setConfigProp("allow.everyone.if.no.acl.found", "true")
                     .build();
             cluster.format();
             cluster.startup();

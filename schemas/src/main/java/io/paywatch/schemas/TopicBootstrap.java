@@ -1,6 +1,7 @@
 package io.paywatch.schemas;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -55,6 +56,17 @@ public final class TopicBootstrap {
             try (Admin admin = Admin.create(adminConfig)) {
                 return ensureTopics(admin);
             } catch (IllegalStateException e) {
+                if (e.getCause() instanceof AuthenticationException
+                        || e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                    // Retrying cannot fix credentials: say what was refused (never the password).
+                    String what = e.getCause() instanceof AuthenticationException
+                            ? "Kafka refused this service's credentials" : "Kafka denied this service access (ACLs)";
+                    throw new IllegalStateException(what + " (security.protocol="
+                            + adminConfig.getOrDefault("security.protocol", "PLAINTEXT") + ", sasl.mechanism="
+                            + adminConfig.getOrDefault("sasl.mechanism", "GSSAPI") + "): "
+                            + e.getCause().getMessage().replaceAll("\\.+$", "")
+                            + ". Check kafka.security.protocol and kafka.sasl.* (README, Security).", e.getCause());
+                }
                 if (attempt >= ATTEMPTS) {
                     throw e;
                 }
@@ -112,7 +124,11 @@ public final class TopicBootstrap {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during topic bootstrap", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("topic bootstrap failed: is Kafka reachable?", e.getCause() instanceof
+                    AuthenticationException || e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException
+                    ? e.getCause() : e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException("topic bootstrap failed: is Kafka reachable?", e);
         }
     }

@@ -62,6 +62,8 @@ class StreamProcessorIntegrationTest implements TestPropertyProvider {
                     "kafka.streams.default.state.dir",
                     Files.createTempDirectory("paywatch-it-").toString(),
                     "micronaut.server.port", "-1",
+                    "paywatch.security.ops-token-sha256",
+                    io.paywatch.schemas.Secrets.sha256Hex("ops-token-of-the-integration-test"),
                     // Live mode within a test's patience: tick every 200 ms, treat 500 ms of silence as live.
                     "paywatch.processor.wall-clock-scan-interval", "200ms",
                     "paywatch.processor.replay-idle", "500ms");
@@ -159,7 +161,10 @@ class StreamProcessorIntegrationTest implements TestPropertyProvider {
 
         measureThroughput();
 
-        String health = http.toBlocking().retrieve("/health");
+        // Details (which indicators, their state) only for a tenant key or the ops token (issue #12).
+        assertThat(http.toBlocking().retrieve("/health")).isEqualTo("{\"status\":\"UP\"}");
+        String health = http.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET("/health")
+                .bearerAuth("ops-token-of-the-integration-test"));
         assertThat(health).contains("\"status\":\"UP\"").contains("kafkaStreams");
         String metrics = http.toBlocking().retrieve("/prometheus");
         assertThat(metrics).contains("paywatch_alerts_raised_total{type=\"INVOICE_OVERDUE\"")

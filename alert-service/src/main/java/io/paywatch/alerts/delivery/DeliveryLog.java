@@ -107,12 +107,13 @@ public final class DeliveryLog implements AutoCloseable {
     private final TopicTail tail;
     private long tombstonesWritten;
 
-    public DeliveryLog(String bootstrapServers, String clientId, KafkaProducer<String, byte[]> producer,
-            Duration writeTimeout, DeadLetterSink deadLetters) {
+    public DeliveryLog(String bootstrapServers, Map<String, Object> kafkaSecurity, String clientId,
+            KafkaProducer<String, byte[]> producer, Duration writeTimeout, DeadLetterSink deadLetters) {
         this.producer = producer;
         this.writeTimeout = writeTimeout;
         this.deadLetters = deadLetters;
-        this.tail = new TopicTail(bootstrapServers, Topics.ALERT_DELIVERIES.name(), clientId, this::apply);
+        this.tail = new TopicTail(bootstrapServers, kafkaSecurity, Topics.ALERT_DELIVERIES.name(), clientId,
+                this::apply);
     }
 
     /** The log key of an alert's webhook delivery. */

@@ -3,6 +3,7 @@ package io.paywatch.alerts.delivery;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.paywatch.alerts.security.KafkaClientSecurity;
 import io.paywatch.alerts.email.MailSender;
 import io.paywatch.alerts.settings.SettingsView;
 import io.paywatch.alerts.templates.AlertEmailRenderer;
@@ -72,6 +73,8 @@ public class DeliveryWorker {
 
     private final DeliveryConfiguration config;
     private final String bootstrapServers;
+    /** security.protocol, sasl.*, ssl.* for every client below (README, Security). */
+    private final Map<String, Object> kafkaSecurity;
     private final String applicationName;
     private final Clock clock;
     private final MailSender mail;
@@ -100,8 +103,9 @@ public class DeliveryWorker {
     public DeliveryWorker(DeliveryConfiguration config, @Value("${kafka.bootstrap.servers}") String bootstrapServers,
             @Value("${micronaut.application.name:alert-service}") String applicationName, Clock clock,
             MailSender mail, WebhookSender webhooks, AlertEmailRenderer renderer, DeliveryMetrics metrics,
-            DeliveryHooks hooks) {
+            DeliveryHooks hooks, KafkaClientSecurity kafkaSecurity) {
         this.config = config;
+        this.kafkaSecurity = kafkaSecurity.settings();
         this.bootstrapServers = bootstrapServers;
         this.applicationName = applicationName;
         this.clock = clock;
@@ -153,9 +157,9 @@ public class DeliveryWorker {
         String clientId = applicationName + "-" + ProcessHandle.current().pid() + "-" + System.identityHashCode(this);
         try {
             producer = createProducer(clientId);
-            settings = new SettingsView(bootstrapServers, clientId + "-settings", this::deadLetter);
-            log = new DeliveryLog(bootstrapServers, clientId + "-log", producer, config.logWriteTimeout(),
-                    this::deadLetter);
+            settings = new SettingsView(bootstrapServers, kafkaSecurity, clientId + "-settings", this::deadLetter);
+            log = new DeliveryLog(bootstrapServers, kafkaSecurity, clientId + "-log", producer,
+                    config.logWriteTimeout(), this::deadLetter);
             consumer = createConsumer(clientId);
             ownership = new PartitionOwnership(() -> consumer.assignment());
             DeliveryRecorder recorder = new DeliveryRecorder(log, clock, config);
@@ -339,7 +343,7 @@ public class DeliveryWorker {
     }
 
     private KafkaProducer<String, byte[]> createProducer(String clientId) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(kafkaSecurity);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -349,7 +353,7 @@ public class DeliveryWorker {
     }
 
     private KafkaConsumer<String, byte[]> createConsumer(String clientId) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(kafkaSecurity);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());

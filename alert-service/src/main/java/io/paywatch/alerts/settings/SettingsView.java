@@ -27,9 +27,11 @@ public final class SettingsView implements AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final TopicTail tail;
 
-    public SettingsView(String bootstrapServers, String clientId, DeadLetterSink deadLetters) {
+    public SettingsView(String bootstrapServers, Map<String, Object> kafkaSecurity, String clientId,
+            DeadLetterSink deadLetters) {
         this.deadLetters = deadLetters;
-        this.tail = new TopicTail(bootstrapServers, Topics.FREELANCER_SETTINGS.name(), clientId, this::apply);
+        this.tail = new TopicTail(bootstrapServers, kafkaSecurity, Topics.FREELANCER_SETTINGS.name(), clientId,
+                this::apply);
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {

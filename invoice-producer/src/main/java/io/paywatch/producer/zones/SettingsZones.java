@@ -29,7 +29,13 @@ public final class SettingsZones {
 
     /** A read_committed consumer of the settings topic, without a group (partitions are assigned, not subscribed). */
     public static KafkaConsumer<String, FreelancerSettings> consumer(String bootstrapServers) {
-        Map<String, Object> config = new HashMap<>();
+        return consumer(bootstrapServers, Map.of());
+    }
+
+    /** The same, with connection-security settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}). */
+    public static KafkaConsumer<String, FreelancerSettings> consumer(String bootstrapServers,
+            Map<String, Object> security) {
+        Map<String, Object> config = new HashMap<>(security);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -3,6 +3,7 @@ package io.paywatch.producer.zones;
 import io.micronaut.context.annotation.Value;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.producer.auth.TenantConfiguration;
+import io.paywatch.producer.security.KafkaClientSecurity;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,14 +43,17 @@ public class TenantZones implements AutoCloseable {
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final Duration initialLoadTimeout;
     private final String bootstrapServers;
+    private final Map<String, Object> security;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, FreelancerSettings> consumer;
     private final Thread follower;
 
     public TenantZones(@Value("${kafka.bootstrap.servers}") String bootstrapServers,
             @Value("${paywatch.settings.follow-topic:true}") boolean followTopic,
-            @Value("${paywatch.settings.initial-load-timeout:10s}") Duration initialLoadTimeout) {
+            @Value("${paywatch.settings.initial-load-timeout:10s}") Duration initialLoadTimeout,
+            KafkaClientSecurity security) {
         this.bootstrapServers = bootstrapServers;
+        this.security = security.settings();
         this.initialLoadTimeout = initialLoadTimeout;
         if (followTopic) {
             follower = new Thread(this::follow, "tenant-zones");
@@ -88,7 +92,7 @@ public class TenantZones implements AutoCloseable {
 
     private void follow() {
         while (running) {
-            KafkaConsumer<String, FreelancerSettings> c = SettingsZones.consumer(bootstrapServers);
+            KafkaConsumer<String, FreelancerSettings> c = SettingsZones.consumer(bootstrapServers, security);
             try {
                 consumer = c;
                 Map<TopicPartition, Long> ends = SettingsZones.assignAll(c);

@@ -161,11 +161,16 @@ class WebhookTest implements TestPropertyProvider {
         String body = stripeEvent("evt_tamper", "invoice.finalized", "in_t", Long.toString(DUE), "");
         String sig = stripeSignature(NOW.getEpochSecond(), body, TestSupport.STRIPE_SECRET);
         HttpResponse<String> r = postStripe("acme", body.replace("50000", "5"), sig);
-        assertThat(r.statusCode()).isEqualTo(400);
+        // 401 (was 400 before issue #12): an unverifiable request is unauthenticated, like a bad API key.
+        assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("Stripe-Signature").contains("no v1 signature matches");
         // Signed with the wrong secret: rejected too.
         assertThat(postStripe("acme", body, stripeSignature(NOW.getEpochSecond(), body, "whsec_other"))
-                .statusCode()).isEqualTo(400);
+                .statusCode()).isEqualTo(401);
+        // The signed timestamp altered to look fresh: the signature no longer matches.
+        String stale = stripeSignature(NOW.getEpochSecond() - 600, body, TestSupport.STRIPE_SECRET);
+        assertThat(postStripe("acme", body, stale.replace("t=" + (NOW.getEpochSecond() - 600),
+                "t=" + NOW.getEpochSecond())).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -173,7 +178,7 @@ class WebhookTest implements TestPropertyProvider {
         String body = stripeEvent("evt_stale", "invoice.finalized", "in_s", Long.toString(DUE), "");
         HttpResponse<String> r = postStripe("acme", body,
                 stripeSignature(NOW.getEpochSecond() - 301, body, TestSupport.STRIPE_SECRET));
-        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("301 s old");
         // Just inside the tolerance is fine.
         assertThat(postStripe("acme", body, stripeSignature(NOW.getEpochSecond() - 299, body,
@@ -189,11 +194,91 @@ class WebhookTest implements TestPropertyProvider {
         assertThat(r.body()).contains("\"ignored\":\"event type customer.created is not used\"");
     }
 
+    /**
+     * A tenant without a secret (or no tenant at all) is answered exactly like a tenant with one and a wrong
+     * signature (401 before issue #12 made it so; it was 404), so the webhooks do not reveal which tenants exist.
+     */
     @Test
-    void tenantWithoutStripeSecretIs404() {
-        String body = "{}";
-        assertThat(postStripe("other", body, stripeSignature(NOW.getEpochSecond(), body, "x")).statusCode())
-                .isEqualTo(404);
+    void tenantWithoutSecretIsAnsweredLikeABadSignature() {
+        String body = stripeEvent("evt_probe", "invoice.finalized", "in_p", Long.toString(DUE), "");
+        String sig = stripeSignature(NOW.getEpochSecond(), body, "whsec_guess");
+        HttpResponse<String> withSecret = postStripe("acme", body, sig);
+        for (String tenant : List.of("other", "no-such-tenant")) {
+            HttpResponse<String> r = postStripe(tenant, body, sig);
+            assertThat(r.statusCode()).isEqualTo(401).isEqualTo(withSecret.statusCode());
+            assertThat(r.body()).isEqualTo(withSecret.body());
+        }
+        String qb = quickBooksBody("2025-06-02T11:00:00.000Z");
+        HttpResponse<String> qbWithSecret = postQuickBooks("acme", qb, base64Hmac("wrong-token", qb));
+        HttpResponse<String> xeroWithSecret = postXero("acme", XERO_INTENT, base64Hmac("nope", XERO_INTENT));
+        for (String tenant : List.of("other", "no-such-tenant")) {
+            HttpResponse<String> r = postQuickBooks(tenant, qb, base64Hmac("wrong-token", qb));
+            assertThat(r.statusCode()).isEqualTo(401).isEqualTo(qbWithSecret.statusCode());
+            assertThat(r.body()).isEqualTo(qbWithSecret.body());
+            HttpResponse<String> x = postXero(tenant, XERO_INTENT, base64Hmac("nope", XERO_INTENT));
+            assertThat(x.statusCode()).isEqualTo(401).isEqualTo(xeroWithSecret.statusCode());
+            assertThat(x.body()).isEqualTo(xeroWithSecret.body()).isEmpty();
+        }
+    }
+
+    static final String XERO_INTENT =
+            "{\"events\":[],\"firstEventSequence\":0,\"lastEventSequence\":0,\"entropy\":\"S0MEENTROPY\"}";
+
+    static String quickBooksBody(String lastUpdated) {
+        return """
+                {"eventNotifications":[{"realmId":"1185883450","dataChangeEvent":{"entities":[
+                  {"name":"Invoice","id":"140","operation":"Update","lastUpdated":"%s"}]}}]}""".formatted(lastUpdated);
+    }
+
+    static String xeroBody(String eventDateUtc) {
+        return """
+                {"events":[{"resourceUrl":"https://api.xero.com/api.xro/2.0/Invoices/r-9","resourceId":"r-9",
+                  "eventDateUtc":"%s","eventType":"UPDATE","eventCategory":"INVOICE","tenantId":"t-1",
+                  "tenantType":"ORGANISATION"}],"firstEventSequence":1,"lastEventSequence":1,"entropy":"E"}"""
+                .formatted(eventDateUtc);
+    }
+
+    HttpResponse<String> postQuickBooks(String tenant, String body, String signature) {
+        return http.send("POST", "/v1/webhooks/quickbooks/" + tenant, body.getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/json", "intuit-signature", signature));
+    }
+
+    HttpResponse<String> postXero(String tenant, String body, String signature) {
+        return http.send("POST", "/v1/webhooks/xero/" + tenant, body.getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/json", "x-xero-signature", signature));
+    }
+
+    @Test
+    void quickBooksTamperedOrReplayedAfterTheWindowIs401() {
+        // NOW is 2025-06-02T12:00Z; the window is 3 h.
+        String fresh = quickBooksBody("2025-06-02T09:00:01.000Z");
+        assertThat(postQuickBooks("acme", fresh, base64Hmac(TestSupport.QUICKBOOKS_TOKEN, fresh)).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> tampered = postQuickBooks("acme", fresh.replace("\"140\"", "\"141\""),
+                base64Hmac(TestSupport.QUICKBOOKS_TOKEN, fresh));
+        assertThat(tampered.statusCode()).isEqualTo(401);
+        String old = quickBooksBody("2025-06-02T08:59:59.000Z");
+        HttpResponse<String> replayed = postQuickBooks("acme", old, base64Hmac(TestSupport.QUICKBOOKS_TOKEN, old));
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(401);
+        assertThat(replayed.body()).contains("replay window").contains("10801 s old");
+        String undated = quickBooksBody("x").replace(",\"lastUpdated\":\"x\"", "");
+        assertThat(postQuickBooks("acme", undated, base64Hmac(TestSupport.QUICKBOOKS_TOKEN, undated)).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void xeroTamperedOrReplayedAfterTheWindowIs401() {
+        // Xero's eventDateUtc carries no offset and is UTC; the window is 25 h.
+        String fresh = xeroBody("2025-06-01T11:00:01.000");
+        assertThat(postXero("acme", fresh, base64Hmac(TestSupport.XERO_KEY, fresh)).statusCode()).isEqualTo(200);
+        HttpResponse<String> tampered = postXero("acme", fresh.replace("r-9\"", "r-8\""),
+                base64Hmac(TestSupport.XERO_KEY, fresh));
+        assertThat(tampered.statusCode()).isEqualTo(401);
+        assertThat(tampered.body()).isEmpty();
+        String old = xeroBody("2025-06-01T10:59:59.000");
+        HttpResponse<String> replayed = postXero("acme", old, base64Hmac(TestSupport.XERO_KEY, old));
+        assertThat(replayed.statusCode()).isEqualTo(401);
+        assertThat(replayed.body()).isEmpty();
     }
 
     static String base64Hmac(String key, String body) {
@@ -204,8 +289,8 @@ class WebhookTest implements TestPropertyProvider {
     void quickBooksSignatureIsVerifiedAndIdsReported() {
         String body = """
                 {"eventNotifications":[{"realmId":"1185883450","dataChangeEvent":{"entities":[
-                  {"name":"Invoice","id":"130","operation":"Emailed","lastUpdated":"2025-06-01T10:00:00.000Z"},
-                  {"name":"Payment","id":"131","operation":"Create","lastUpdated":"2025-06-01T10:00:00.000Z"}]}}]}""";
+                  {"name":"Invoice","id":"130","operation":"Emailed","lastUpdated":"2025-06-02T11:00:00.000Z"},
+                  {"name":"Payment","id":"131","operation":"Create","lastUpdated":"2025-06-02T11:00:00.000Z"}]}}]}""";
         HttpResponse<String> ok = http.send("POST", "/v1/webhooks/quickbooks/acme",
                 body.getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json",
                         "intuit-signature", base64Hmac(TestSupport.QUICKBOOKS_TOKEN, body)));

@@ -7,6 +7,8 @@ import io.micronaut.context.annotation.Value;
 import io.paywatch.processor.PaywatchTopology;
 import io.paywatch.processor.StreamsDefaults;
 import io.paywatch.processor.ops.ProcessorMetrics;
+import io.paywatch.processor.security.KafkaClientSecurity;
+import io.paywatch.schemas.KafkaSecurity;
 import io.paywatch.schemas.TopicBootstrap;
 import io.paywatch.schemas.Topics;
 import jakarta.inject.Named;
@@ -49,8 +51,9 @@ public class StreamsFactory {
     @Named(STREAM)
     KStream<String, Object> paywatchStream(@Named(STREAM) ConfiguredStreamBuilder builder, TopicsConfiguration topics,
             ProcessorConfiguration processor, MeterRegistry registry,
-            @Value("${kafka.bootstrap.servers}") String bootstrapServers) {
-        Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            @Value("${kafka.bootstrap.servers}") String bootstrapServers, KafkaClientSecurity security) {
+        Map<String, Object> admin = KafkaSecurity.with(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers), security.settings());
         new TopicBootstrap(topics.partitions(), topics.replicationFactor()).ensureTopics(admin);
         awaitPartitionsVisible(admin);
         Properties config = builder.getConfiguration();

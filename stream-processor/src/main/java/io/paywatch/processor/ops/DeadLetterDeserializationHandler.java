@@ -1,5 +1,6 @@
 package io.paywatch.processor.ops;
 
+import io.paywatch.schemas.LogSafe;
 import io.paywatch.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -60,7 +61,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
             Exception exception) {
         // The payload is not logged: it may hold client data; its coordinates are enough to find it.
         LOG.warn("Dead-lettering undecodable record {}/{}/{}: {}", record.topic(), record.partition(),
-                record.offset(), exception.getMessage());
+                record.offset(), LogSafe.escape(exception.getMessage()));
         metrics.deadLettered(record.topic(), "deserialization");
         ProducerRecord<byte[], byte[]> letter = DeadLetters.record(record.topic(), record.partition(),
                 record.offset(), record.key(), record.value(), exception, application, Clock.systemUTC());
@@ -92,3 +93,4 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         }
     }
 }
+

@@ -1,5 +1,6 @@
 package io.paywatch.processor.ops;
 
+import io.paywatch.schemas.LogSafe;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -44,9 +45,10 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
             return Response.fail();
         }
         LOG.warn("Dead-lettering record {}/{}/{} that breaks the contract: {}", context.topic(),
-                context.partition(), context.offset(), exception.getMessage());
+                context.partition(), context.offset(), LogSafe.escape(exception.getMessage()));
         metrics.deadLettered(context.topic(), "processing");
         return Response.resume(List.of(DeadLetters.record(context.topic(), context.partition(), context.offset(),
                 context.sourceRawKey(), context.sourceRawValue(), exception, application, Clock.systemUTC())));
     }
 }
+

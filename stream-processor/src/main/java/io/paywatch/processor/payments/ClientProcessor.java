@@ -32,6 +32,7 @@ import io.paywatch.processor.responsiveness.ResponsivenessTracker;
 import io.paywatch.processor.state.WriteStage;
 import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.ClientKey;
+import io.paywatch.schemas.LogSafe;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -368,7 +369,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         }
         if (invoice.paidCurrency != null && !invoice.paidCurrency.equals(e.getAmount().getCurrency())) {
             LOG.warn("Payments held for invoice {} are in {}, the invoice in {}: held payments ignored",
-                    e.getInvoiceId(), invoice.paidCurrency, e.getAmount().getCurrency());
+                    LogSafe.escape(e.getInvoiceId()), LogSafe.escape(invoice.paidCurrency),
+                    LogSafe.escape(e.getAmount().getCurrency()));
             invoice.paidMinor = 0;
             invoice.lastPaidAt = NONE;
         }
@@ -404,7 +406,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private void onPayment(String clientKey, ClientState state, PaymentReceived e, FreelancerSettings settings) {
         String key = invoiceKey(clientKey, e.getInvoiceId());
         if (settled(state, key, e.getInvoiceId())) {
-            LOG.debug("Payment {} for already settled invoice {} ignored", e.getEventId(), e.getInvoiceId());
+            LOG.debug("Payment {} for already settled invoice {} ignored", LogSafe.escape(e.getEventId()),
+                    LogSafe.escape(e.getInvoiceId()));
             return;
         }
         OpenInvoiceState invoice = openInvoices.get(key);
@@ -521,7 +524,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             return;
         }
         if (invoice.status != OpenInvoiceState.Status.OPEN) {
-            LOG.debug("Due date change for invoice {} that is not open ignored", e.getInvoiceId());
+            LOG.debug("Due date change for invoice {} that is not open ignored", LogSafe.escape(e.getInvoiceId()));
             return;
         }
         invoice.dueAt = e.getNewDueAt().toEpochMilli();

@@ -10,6 +10,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.micronaut.web.router.Router;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceIssued;
 import io.paywatch.contract.Money;
@@ -234,5 +235,87 @@ class QueryApiTest implements TestPropertyProvider {
                 .anySatisfy(v -> assertThat(v).containsEntry("field", field));
         // The key never comes back in an error.
         assertThat(body).doesNotContain(KEY_A).doesNotContain(KEY_B);
+    }
+
+    @Inject
+    Router router;
+
+    /**
+     * Every HTTP route of the service, read from Micronaut's {@link Router}, with how it keeps tenants apart. A
+     * route added without a case here fails the build: give it one (tenant data: tenant-a's key on tenant-b's
+     * data must be 403; public: show that it carries no tenant data).
+     */
+    @Test
+    void everyRouteKeepsTenantsApart() {
+        Map<String, Runnable> cases = new java.util.LinkedHashMap<>();
+        for (String path : List.of("/v1/tenants/tenant-b/clients", "/v1/tenants/tenant-b/clients/secret-client",
+                "/v1/tenants/tenant-b/alerts")) {
+            String template = path.replace("tenant-b", "{tenant}").replace("secret-client", "{client}");
+            cases.put("GET " + template, () -> {
+                for (String variant : List.of(path, path + "?scope=local")) {
+                    HttpClientResponseException e = catchThrowableOfType(HttpClientResponseException.class,
+                            () -> get(variant, KEY_A));
+                    assertThat(e).as("tenant-a's key on %s", variant).isNotNull();
+                    assertThat(e.getStatus().getCode()).as(variant).isEqualTo(403);
+                    assertThat(e.getResponse().getBody(String.class).orElse("")).doesNotContain("secret-client",
+                            "999");
+                }
+                // Positive control: the owner is let in.
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(http.toBlocking()
+                        .exchange(HttpRequest.GET(path).bearerAuth(KEY_B), String.class).code()).as(path)
+                        .isEqualTo(200));
+            });
+        }
+        // Public routes: static dashboard files and redirects, status-only health, tenant-free meters.
+        cases.put("GET /", () -> assertThat(http.toBlocking().exchange(HttpRequest.GET("/")
+                .bearerAuth(KEY_A), String.class).code()).isLessThan(400));
+        cases.put("GET /dashboard{/file}", () -> assertThat(http.toBlocking().retrieve("/dashboard/dashboard.js"))
+                .doesNotContain("secret-client", "tenant-b"));
+        Runnable health = () -> {
+            assertThat(http.toBlocking().retrieve("/health")).isEqualTo("{\"status\":\"UP\"}");
+            assertThat(http.toBlocking().retrieve(HttpRequest.GET("/health").bearerAuth(KEY_A)))
+                    .doesNotContain("secret-client", "tenant-b");
+        };
+        cases.put("GET /health", health);
+        cases.put("GET /health/{selector}", health);
+        for (String meters : List.of("/prometheus", "/metrics", "/metrics/{name}")) {
+            cases.put("GET " + meters, () -> {
+                @SuppressWarnings("unchecked")
+                List<String> names = (List<String>) http.toBlocking().retrieve(HttpRequest.GET("/metrics"),
+                        Argument.mapOf(String.class, Object.class)).get("names");
+                for (String name : meters.contains("{name}") ? names.subList(0, Math.min(40, names.size())) : List.of("")) {
+                    assertThat(http.toBlocking().retrieve(meters.replace("{name}", name)))
+                            .doesNotContain("secret-client", "tenant-b", "tenant-a");
+                }
+            });
+        }
+
+        // Management endpoints that are sensitive by default: closed to everyone, a tenant key included.
+        for (String closed : List.of("/beans", "/routes", "/threaddump", "/refresh", "/info")) {
+            String path = closed;
+            String method = closed.equals("/refresh") ? "POST" : "GET";
+            cases.put(method + " " + closed, () -> {
+                for (String key : java.util.Arrays.asList(null, KEY_A, KEY_B)) {
+                    io.micronaut.http.MutableHttpRequest<Object> r =
+                            HttpRequest.create(io.micronaut.http.HttpMethod.valueOf(method), path);
+                    if (key != null) {
+                        r.bearerAuth(key);
+                    }
+                    HttpClientResponseException e = catchThrowableOfType(HttpClientResponseException.class,
+                            () -> http.toBlocking().exchange(r, String.class));
+                    assertThat(e).as("%s %s with key %s is refused", method, path, key).isNotNull();
+                    assertThat(e.getStatus().getCode()).as(path).isIn(401, 403, 404);
+                }
+            });
+        }
+
+        // Micronaut adds a HEAD route for every GET one: the GET case covers it.
+        List<String> routes = router.uriRoutes()
+                .map(r -> r.getHttpMethodName() + " " + r.getUriMatchTemplate().toString())
+                .map(r -> r.startsWith("HEAD ") ? "GET " + r.substring(5) : r)
+                .distinct().sorted().toList();
+        assertThat(cases.keySet()).as("every route of the service has an isolation case; routes: %s", routes)
+                .containsAll(routes);
+        routes.forEach(r -> cases.get(r).run());
     }
 }

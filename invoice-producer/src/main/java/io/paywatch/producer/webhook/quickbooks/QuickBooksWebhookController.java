@@ -24,6 +24,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micronaut.context.annotation.Value;
+import io.paywatch.producer.webhook.ReplayWindow;
+
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,11 +51,14 @@ public class QuickBooksWebhookController {
     private final Tenants tenants;
     private final JsonBodies json;
     private final IngestMetrics metrics;
+    private final ReplayWindow replay;
 
-    public QuickBooksWebhookController(Tenants tenants, JsonBodies json, IngestMetrics metrics) {
+    public QuickBooksWebhookController(Tenants tenants, JsonBodies json, IngestMetrics metrics, Clock clock,
+            @Value("${paywatch.webhooks.quickbooks-replay-window:3h}") Duration replayWindow) {
         this.tenants = tenants;
         this.json = json;
         this.metrics = metrics;
+        this.replay = new ReplayWindow(clock, replayWindow);
     }
 
     /** One entity change as QuickBooks reports it. */
@@ -64,20 +72,22 @@ public class QuickBooksWebhookController {
     }
 
     @Post(uri = "/{tenant}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "QuickBooks Online webhook endpoint", description = "Verifies intuit-signature; payloads "
-            + "carry ids only, so changes are counted and logged for a fetch-back client, not published.")
+    @Operation(summary = "QuickBooks Online webhook endpoint", description = "Verifies intuit-signature and that "
+            + "lastUpdated is inside the replay window (401 otherwise); payloads carry ids only, so changes are counted and logged for a fetch-back client, not published.")
     public HttpResponse<QuickBooksAck> receive(@PathVariable String tenant,
             @Header("intuit-signature") @Nullable String signature, @Body byte[] body) {
         TenantConfiguration t = tenants.find(tenant).filter(c -> c.getQuickbooksVerifierToken() != null)
-                .orElseThrow(() -> new ProblemException(HttpStatus.NOT_FOUND,
-                        "no QuickBooks endpoint for this tenant"));
-        if (!Hmac.base64Matches(signature, t.getQuickbooksVerifierToken(), body)) {
+                .orElse(null);
+        // A tenant without a verifier token fails exactly like a wrong signature: no answer tells which tenants exist.
+        if (!Hmac.base64Matches(signature, t == null ? ReplayWindow.UNKNOWN_TENANT_KEY : t.getQuickbooksVerifierToken(),
+                body) || t == null) {
             metrics.rejected("quickbooks", "bad_signature");
             throw new ProblemException(HttpStatus.UNAUTHORIZED, "intuit-signature does not match the body");
         }
         JsonNode root = json.object(body);
         WebhookJson in = new WebhookJson();
         List<EntityChange> changes = new ArrayList<>();
+        List<String> times = new ArrayList<>();
         JsonNode notifications = in.array(root, "", "eventNotifications");
         if (notifications != null) {
             int i = 0;
@@ -102,11 +112,22 @@ public class QuickBooksWebhookController {
                     }
                     changes.add(new EntityChange(realm, in.text(e, ep, "name", 64), in.id(e, ep, "id"),
                             in.text(e, ep, "operation", 64)));
+                    times.add(in.text(e, ep, "lastUpdated", 64));
                 }
             }
         }
         // Nothing is counted or logged unless the whole payload reads cleanly.
         in.throwIfInvalid();
+        for (String time : times) {
+            String stale = replay.staleReason(time);
+            if (stale != null) {
+                // The signature covers no timestamp: the signed event times are what dates the request.
+                metrics.rejected("quickbooks", "replayed");
+                LOG.warn("QuickBooks webhook for {} refused: {}", LogSafe.escape(tenant), stale);
+                throw new ProblemException(HttpStatus.UNAUTHORIZED, "notification is outside the "
+                        + replay.window().toSeconds() + " s replay window: " + stale);
+            }
+        }
         for (EntityChange c : changes) {
             metrics.notification("quickbooks", String.valueOf(c.name()).toLowerCase(Locale.ROOT),
                     String.valueOf(c.operation()).toLowerCase(Locale.ROOT));

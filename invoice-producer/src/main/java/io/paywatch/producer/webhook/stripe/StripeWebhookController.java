@@ -24,6 +24,7 @@ import io.paywatch.producer.problem.ProblemException;
 import io.paywatch.producer.problem.Violation;
 import io.paywatch.producer.publish.IngestService;
 import io.paywatch.producer.publish.OutboundEvent;
+import io.paywatch.producer.webhook.ReplayWindow;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.slf4j.Logger;
@@ -65,18 +66,22 @@ public class StripeWebhookController {
 
     @Post(uri = "/{tenant}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Stripe webhook endpoint", description = "Verifies Stripe-Signature (HMAC-SHA256 of "
-            + "t.body, 300 s tolerance) and maps invoice.finalized / paid / voided / marked_uncollectible. Other "
+            + "t.body, 300 s tolerance; 401 otherwise, also for a tenant without a Stripe secret) and maps invoice.finalized / paid / voided / marked_uncollectible. Other "
             + "types are acknowledged with 200 and ignored.")
     public HttpResponse<StripeAck> receive(@PathVariable String tenant,
             @Header("Stripe-Signature") @Nullable String signature, @Body byte[] body) {
-        TenantConfiguration t = tenants.find(tenant).filter(c -> c.getStripeEndpointSecret() != null)
-                .orElseThrow(() -> new ProblemException(HttpStatus.NOT_FOUND, "no Stripe endpoint for this tenant"));
+        TenantConfiguration t = tenants.find(tenant).filter(c -> c.getStripeEndpointSecret() != null).orElse(null);
         try {
-            verifier.verify(signature, body, t.getStripeEndpointSecret());
+            // A tenant without a Stripe secret is verified against a random key: it fails like a wrong signature
+            // (same 401, same reasons), so the answer does not tell which tenants exist.
+            verifier.verify(signature, body, t == null ? ReplayWindow.UNKNOWN_TENANT_KEY : t.getStripeEndpointSecret());
+            if (t == null) {
+                throw new StripeSignatureVerifier.InvalidSignature("no v1 signature matches the body");
+            }
         } catch (StripeSignatureVerifier.InvalidSignature e) {
             metrics.rejected("stripe", "bad_signature");
             LOG.warn("Stripe webhook for {} refused: {}", LogSafe.escape(tenant), LogSafe.escape(e.getMessage()));
-            throw new ProblemException(HttpStatus.BAD_REQUEST, "signature verification failed",
+            throw new ProblemException(HttpStatus.UNAUTHORIZED, "signature verification failed",
                     List.of(Violation.outsideBody("Stripe-Signature", e.getMessage(), "bad_signature")), Map.of());
         }
         JsonNode event = json.object(body);

@@ -20,6 +20,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micronaut.context.annotation.Value;
+import io.paywatch.producer.webhook.ReplayWindow;
+
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -37,20 +42,24 @@ public class XeroWebhookController {
     private final Tenants tenants;
     private final JsonBodies json;
     private final IngestMetrics metrics;
+    private final ReplayWindow replay;
 
-    public XeroWebhookController(Tenants tenants, JsonBodies json, IngestMetrics metrics) {
+    public XeroWebhookController(Tenants tenants, JsonBodies json, IngestMetrics metrics, Clock clock,
+            @Value("${paywatch.webhooks.xero-replay-window:25h}") Duration replayWindow) {
         this.tenants = tenants;
         this.json = json;
         this.metrics = metrics;
+        this.replay = new ReplayWindow(clock, replayWindow);
     }
 
     @Post(uri = "/{tenant}", consumes = MediaType.APPLICATION_JSON)
     @Operation(summary = "Xero webhook endpoint", description = "200 with an empty body when x-xero-signature "
-            + "is valid, 401 with an empty body otherwise (Xero's intent-to-receive contract).")
+            + "is valid and every eventDateUtc inside the replay window, 401 with an empty body otherwise (Xero's intent-to-receive contract).")
     public HttpResponse<Void> receive(@PathVariable String tenant,
             @Header("x-xero-signature") @Nullable String signature, @Body byte[] body) {
         String key = tenants.find(tenant).map(t -> t.getXeroWebhookKey()).orElse(null);
-        if (key == null || !Hmac.base64Matches(signature, key, body)) {
+        // A tenant without a key is checked against a random one, so it costs the same time as a wrong signature.
+        if (!Hmac.base64Matches(signature, key == null ? ReplayWindow.UNKNOWN_TENANT_KEY : key, body) || key == null) {
             metrics.rejected("xero", "bad_signature");
             // Xero expects a bare 401, nothing else.
             return HttpResponse.unauthorized();
@@ -75,6 +84,17 @@ public class XeroWebhookController {
         in.throwIfInvalid();
         if (events != null) {
             for (JsonNode e : events) {
+                String stale = replay.staleReason(text(e, "eventDateUtc", null));
+                if (stale != null) {
+                    // The signature covers no timestamp: the signed event times are what dates the request.
+                    metrics.rejected("xero", "replayed");
+                    LOG.warn("Xero webhook for {} refused: {}", LogSafe.escape(tenant), stale);
+                    return HttpResponse.unauthorized();
+                }
+            }
+        }
+        if (events != null) {
+            for (JsonNode e : events) {
                 String category = text(e, "eventCategory");
                 String type = text(e, "eventType");
                 metrics.notification("xero", category.toLowerCase(Locale.ROOT), type.toLowerCase(Locale.ROOT));
@@ -86,7 +106,11 @@ public class XeroWebhookController {
     }
 
     private static String text(JsonNode node, String field) {
+        return text(node, field, "unknown");
+    }
+
+    private static String text(JsonNode node, String field, String otherwise) {
         JsonNode v = node.get(field);
-        return v != null && v.isTextual() ? v.textValue() : "unknown";
+        return v != null && v.isTextual() ? v.textValue() : otherwise;
     }
 }
