@@ -31,11 +31,43 @@
     return n === null || n === undefined ? '–' : Number(n).toFixed(digits === undefined ? 1 : digits);
   }
   function pct(n) { return n === null || n === undefined ? '–' : Math.round(n * 100) + '%'; }
+  // ISO 4217 minor-unit digits of the currencies whose amounts do not have 2 decimals: the digits of Java's
+  // java.util.Currency, which the processor and the emails use (DashboardMoneyTest checks the two agree). Not
+  // Intl's digits: those are CLDR display digits (0 for AFN, IQD, ...), which would misread minor units by 100x.
+  // The X codes without a minor unit (metals, SDR, test codes) count whole units, as the emails show them.
+  const MINOR_DIGITS = { ADP: 0, BEF: 0, BIF: 0, BYB: 0, BYR: 0, CLP: 0, DJF: 0, ESP: 0, GNF: 0, GRD: 0, ISK: 0,
+    ITL: 0, JPY: 0, KMF: 0, KRW: 0, LUF: 0, MGF: 0, PTE: 0, PYG: 0, ROL: 0, RWF: 0, TPE: 0, TRL: 0, UGX: 0, UYI: 0,
+    VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+    XAG: 0, XAU: 0, XBA: 0, XBB: 0, XBC: 0, XBD: 0, XDR: 0, XFO: 0, XFU: 0, XPD: 0, XPT: 0, XSU: 0, XTS: 0, XUA: 0,
+    XXX: 0,
+    BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+    CLF: 4, UYW: 4 };
+  /** Minor-unit digits of a three-letter code, 2 unless listed above. */
+  function minorDigits(currency) {
+    const code = String(currency || '');
+    return Object.prototype.hasOwnProperty.call(MINOR_DIGITS, code) ? MINOR_DIGITS[code] : 2;
+  }
+  /**
+   * An amount in minor units (an integer, as the API sends it) as a decimal with the currency's own digits and
+   * thousands separators: 250000 JPY -> "250,000 JPY", 1234567 KWD -> "1,234.567 KWD". String arithmetic on the
+   * integer, never a division in floating point, so a large amount keeps its last digit.
+   */
+  function moneyText(m) {
+    let raw;
+    try { raw = BigInt(m.amountMinor).toString(); } catch (e) { return String(m.amountMinor) + ' ' + m.currency; }
+    const digits = minorDigits(m.currency);
+    const negative = raw.startsWith('-');
+    const units = (negative ? raw.substring(1) : raw).padStart(digits + 1, '0');
+    const whole = units.substring(0, units.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    const fraction = digits > 0 ? '.' + units.substring(units.length - digits) : '';
+    return (negative ? '-' : '') + whole + fraction + ' ' + m.currency;
+  }
   function money(list) {
     if (!list || list.length === 0) return '–';
-    return list.map(m => (m.amountMinor / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
-      + ' ' + m.currency).join(', ');
+    return list.map(moneyText).join(', ');
   }
+  // For the page's tests: the exact text the page shows for an amount, and the digits it assumes for a currency.
+  window.paywatchMoney = { text: moneyText, minorDigits: minorDigits };
   function day(iso) { return iso ? iso.substring(0, 10) : '–'; }
   function setStatus(text, error) {
     const s = document.getElementById('status');
