@@ -10,6 +10,8 @@
   const state = { tenant: '', key: '', outbox: '', selected: null, timer: null,
     // clientId -> the name the clients list shows (the name, with the id when two clients share it).
     names: {},
+    // The tenant's time zone (the clients list says it): alert dates without a zone of their own are dates in it.
+    zone: null,
     // The alert panel: its filters, the cursor of the next page, and whether more pages than the first are shown
     // (then the 5-second refresh leaves the list alone rather than collapsing it to the first page).
     alerts: { nextCursor: null, expanded: false, loading: false, seq: 0, withdrawn: new Set() } };
@@ -69,6 +71,21 @@
   // For the page's tests: the exact text the page shows for an amount, and the digits it assumes for a currency.
   window.paywatchMoney = { text: moneyText, minorDigits: minorDigits };
   function day(iso) { return iso ? iso.substring(0, 10) : '–'; }
+  /**
+   * The calendar date of an instant in a time zone (the alert's own timezone fact, else the tenant's): an alert
+   * raised at local midnight in Rome is 22:00 UTC the day before, and its date is the Rome one, as in the emails.
+   */
+  function dayIn(iso, zone) {
+    if (!iso) return '–';
+    if (!zone) return day(iso);
+    try {
+      const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric',
+        month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso)).map(p => [p.type, p.value]));
+      return parts.year + '-' + parts.month + '-' + parts.day;
+    } catch (e) {
+      return day(iso);
+    }
+  }
   function setStatus(text, error) {
     const s = document.getElementById('status');
     s.textContent = text;
@@ -359,7 +376,8 @@
         + '(see the OVERDUE_CORRECTED alert of this invoice)' }, 'withdrawn'));
     }
     li.appendChild(el('div', {}, a.summary));
-    li.appendChild(el('div', { class: 'meta' }, day(a.occurredAt) + (a.invoiceIds && a.invoiceIds.length
+    li.appendChild(el('div', { class: 'meta' }, dayIn(a.occurredAt, (a.facts && a.facts.timezone) || state.zone)
+      + (a.invoiceIds && a.invoiceIds.length
       ? ' · ' + a.invoiceIds.join(', ') : '')));
     return li;
   }
@@ -465,6 +483,7 @@
     try {
       const list = await api('/clients');
       state.names = Object.fromEntries(list.clients.map(c => [c.clientId, displayName(c)]));
+      state.zone = list.timezone || null;
       if (!state.selected && list.clients.length > 0) {
         // Start with the client that needs attention most: the lowest score.
         state.selected = list.clients.slice().sort((a, b) =>

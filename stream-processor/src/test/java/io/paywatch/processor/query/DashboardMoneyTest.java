@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ({@code resources/public}) with the query API's answers given by a stand-in {@code fetch} (same JSON shapes as
  * {@link DashboardBrowserTest} reads from the real API), so no broker is needed. The truth is computed here in Java:
  * amounts are minor units with {@link Currency#getDefaultFractionDigits()} decimals (¥250,000 is "250,000 JPY", not
- * "2,500.00"; KWD has 3 decimals). Skips when chromium or chromedriver is missing.
+ * "2,500.00"; KWD has 3 decimals), and an alert raised at local midnight in Europe/Rome (22:00 UTC the day before)
+ * is dated with the Rome date. Skips when chromium or chromedriver is missing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardMoneyTest {
@@ -222,6 +223,19 @@ class DashboardMoneyTest {
             assertThat(agingTexts()).contains(expected(KWD_OPEN, "KWD") + ", " + expected(KWD_LARGE, "KWD"));
         });
         assertThat(expected(KWD_LARGE, "KWD")).isEqualTo("9,007,199,254,740.991 KWD");
+        assertNoConsoleError();
+    }
+
+    @Test
+    void alertDatesAreCalendarDatesInTheAlertsZone() {
+        driver.get(page() + "#tenant=t-rome&key=k");
+        assertThat(ALERT_AT).isEqualTo(Instant.parse("2026-10-04T22:00:00Z"));
+        patiently().untilAsserted(() -> {
+            Map<String, String> meta = new LinkedHashMap<>();
+            driver.findElements(By.cssSelector("#alerts li[data-alert]")).forEach(li ->
+                    meta.put(li.getDomAttribute("data-alert"), li.findElement(By.cssSelector(".meta")).getText()));
+            assertThat(meta).containsExactly(Map.entry("a-1", ALERT_DAY + " · K-2"), Map.entry("a-2", ALERT_DAY.toString()));
+        });
         assertNoConsoleError();
     }
 
