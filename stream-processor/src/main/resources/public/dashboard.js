@@ -10,6 +10,8 @@
   const state = { tenant: '', key: '', outbox: '', selected: null, timer: null,
     // clientId -> the name the clients list shows (the name, with the id when two clients share it).
     names: {},
+    // The tenant's time zone (the clients list says it): alert dates without a zone of their own are dates in it.
+    zone: null,
     // The alert panel: its filters, the cursor of the next page, and whether more pages than the first are shown
     // (then the 5-second refresh leaves the list alone rather than collapsing it to the first page).
     alerts: { nextCursor: null, expanded: false, loading: false, seq: 0, withdrawn: new Set() } };
@@ -31,12 +33,59 @@
     return n === null || n === undefined ? '–' : Number(n).toFixed(digits === undefined ? 1 : digits);
   }
   function pct(n) { return n === null || n === undefined ? '–' : Math.round(n * 100) + '%'; }
+  // ISO 4217 minor-unit digits of the currencies whose amounts do not have 2 decimals: the digits of Java's
+  // java.util.Currency, which the processor and the emails use (DashboardMoneyTest checks the two agree). Not
+  // Intl's digits: those are CLDR display digits (0 for AFN, IQD, ...), which would misread minor units by 100x.
+  // The X codes without a minor unit (metals, SDR, test codes) count whole units, as the emails show them.
+  const MINOR_DIGITS = { ADP: 0, BEF: 0, BIF: 0, BYB: 0, BYR: 0, CLP: 0, DJF: 0, ESP: 0, GNF: 0, GRD: 0, ISK: 0,
+    ITL: 0, JPY: 0, KMF: 0, KRW: 0, LUF: 0, MGF: 0, PTE: 0, PYG: 0, ROL: 0, RWF: 0, TPE: 0, TRL: 0, UGX: 0, UYI: 0,
+    VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+    XAG: 0, XAU: 0, XBA: 0, XBB: 0, XBC: 0, XBD: 0, XDR: 0, XFO: 0, XFU: 0, XPD: 0, XPT: 0, XSU: 0, XTS: 0, XUA: 0,
+    XXX: 0,
+    BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+    CLF: 4, UYW: 4 };
+  /** Minor-unit digits of a three-letter code, 2 unless listed above. */
+  function minorDigits(currency) {
+    const code = String(currency || '');
+    return Object.prototype.hasOwnProperty.call(MINOR_DIGITS, code) ? MINOR_DIGITS[code] : 2;
+  }
+  /**
+   * An amount in minor units (an integer, as the API sends it) as a decimal with the currency's own digits and
+   * thousands separators: 250000 JPY -> "250,000 JPY", 1234567 KWD -> "1,234.567 KWD". String arithmetic on the
+   * integer, never a division in floating point, so a large amount keeps its last digit.
+   */
+  function moneyText(m) {
+    let raw;
+    try { raw = BigInt(m.amountMinor).toString(); } catch (e) { return String(m.amountMinor) + ' ' + m.currency; }
+    const digits = minorDigits(m.currency);
+    const negative = raw.startsWith('-');
+    const units = (negative ? raw.substring(1) : raw).padStart(digits + 1, '0');
+    const whole = units.substring(0, units.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    const fraction = digits > 0 ? '.' + units.substring(units.length - digits) : '';
+    return (negative ? '-' : '') + whole + fraction + ' ' + m.currency;
+  }
   function money(list) {
     if (!list || list.length === 0) return '–';
-    return list.map(m => (m.amountMinor / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
-      + ' ' + m.currency).join(', ');
+    return list.map(moneyText).join(', ');
   }
+  // For the page's tests: the exact text the page shows for an amount, and the digits it assumes for a currency.
+  window.paywatchMoney = { text: moneyText, minorDigits: minorDigits };
   function day(iso) { return iso ? iso.substring(0, 10) : '–'; }
+  /**
+   * The calendar date of an instant in a time zone (the alert's own timezone fact, else the tenant's): an alert
+   * raised at local midnight in Rome is 22:00 UTC the day before, and its date is the Rome one, as in the emails.
+   */
+  function dayIn(iso, zone) {
+    if (!iso) return '–';
+    if (!zone) return day(iso);
+    try {
+      const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric',
+        month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso)).map(p => [p.type, p.value]));
+      return parts.year + '-' + parts.month + '-' + parts.day;
+    } catch (e) {
+      return day(iso);
+    }
+  }
   function setStatus(text, error) {
     const s = document.getElementById('status');
     s.textContent = text;
@@ -327,7 +376,8 @@
         + '(see the OVERDUE_CORRECTED alert of this invoice)' }, 'withdrawn'));
     }
     li.appendChild(el('div', {}, a.summary));
-    li.appendChild(el('div', { class: 'meta' }, day(a.occurredAt) + (a.invoiceIds && a.invoiceIds.length
+    li.appendChild(el('div', { class: 'meta' }, dayIn(a.occurredAt, (a.facts && a.facts.timezone) || state.zone)
+      + (a.invoiceIds && a.invoiceIds.length
       ? ' · ' + a.invoiceIds.join(', ') : '')));
     return li;
   }
@@ -433,6 +483,7 @@
     try {
       const list = await api('/clients');
       state.names = Object.fromEntries(list.clients.map(c => [c.clientId, displayName(c)]));
+      state.zone = list.timezone || null;
       if (!state.selected && list.clients.length > 0) {
         // Start with the client that needs attention most: the lowest score.
         state.selected = list.clients.slice().sort((a, b) =>

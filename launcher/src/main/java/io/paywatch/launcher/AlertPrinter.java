@@ -1,6 +1,7 @@
 package io.paywatch.launcher;
 
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.schemas.AlertFacts;
 import io.paywatch.schemas.LogSafe;
 import io.paywatch.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -12,7 +13,9 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 
 import java.io.PrintStream;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -26,8 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AlertPrinter implements AutoCloseable {
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT);
 
     private final KafkaConsumer<String, PaymentAlert> consumer;
     private final PrintStream out;
@@ -98,8 +100,23 @@ public final class AlertPrinter implements AutoCloseable {
         String client = a.getClientName() != null && !a.getClientName().equals(a.getClientId())
                 ? LogSafe.escape(a.getClientName()) + " (" + LogSafe.escape(a.getClientId()) + ")"
                 : LogSafe.escape(a.getClientId());
-        return String.format(Locale.ROOT, "ALERT  %s  %-8s %-19s %s / %s: %s", DAY.format(a.getOccurredAt()),
+        return String.format(Locale.ROOT, "ALERT  %s  %-8s %-19s %s / %s: %s",
+                DAY.format(a.getOccurredAt().atZone(zone(a))),
                 a.getSeverity(), a.getType(), LogSafe.escape(a.getTenantId()), client, LogSafe.escape(a.getSummary()));
+    }
+
+    /**
+     * The zone the alert's date is a calendar date in: its {@link AlertFacts#TIMEZONE} fact (the tenant's zone the
+     * processor judged it in, as the emails use it), UTC only when the alert does not name a valid zone. In UTC an
+     * alert raised at local midnight in a zone ahead of UTC would read as the day before.
+     */
+    static ZoneId zone(PaymentAlert a) {
+        String id = a.getFacts() == null ? null : a.getFacts().get(AlertFacts.TIMEZONE);
+        try {
+            return id == null || id.isBlank() ? ZoneOffset.UTC : ZoneId.of(id.strip());
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
     }
 
     @Override

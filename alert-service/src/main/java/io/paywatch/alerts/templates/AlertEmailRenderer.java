@@ -17,9 +17,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.FormatStyle;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.EnumMap;
@@ -232,7 +235,7 @@ public class AlertEmailRenderer {
     public RenderedEmail renderDigest(List<PaymentAlert> alerts, FreelancerSettings settings, LocalDate day) {
         Language language = settings.getLanguage();
         Map<String, String> head = Map.of(COUNT, Integer.toString(alerts.size()),
-                DATE, day.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale(language))));
+                DATE, day.format(longDate(locale(language))));
         String subject = HeaderSafe.clean(bundle.fill(language, "digest.subject", head).orElseThrow());
         StringBuilder text = new StringBuilder();
         StringBuilder html = htmlStart(language);
@@ -431,7 +434,33 @@ public class AlertEmailRenderer {
     }
 
     private static DateTimeFormatter longDate(Locale locale) {
-        return DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale);
+        return localized(FormatStyle.LONG, null, locale);
+    }
+
+    /**
+     * The locale's own date (and time) pattern, except that French writes the first day of a month as an ordinal,
+     * "le 1er décembre 2026" (Académie française; the JDK's CLDR pattern "d MMMM y" prints "1 décembre").
+     */
+    private static DateTimeFormatter localized(FormatStyle date, FormatStyle time, Locale locale) {
+        String pattern = DateTimeFormatterBuilder.getLocalizedDateTimePattern(date, time, IsoChronology.INSTANCE,
+                locale);
+        if (!"fr".equals(locale.getLanguage()) || !pattern.startsWith("d ")) {
+            return (time == null ? DateTimeFormatter.ofLocalizedDate(date)
+                    : DateTimeFormatter.ofLocalizedDateTime(date, time)).withLocale(locale);
+        }
+        return new DateTimeFormatterBuilder().appendText(ChronoField.DAY_OF_MONTH, FRENCH_DAYS)
+                .appendPattern(pattern.substring(1)).toFormatter(locale);
+    }
+
+    /** Day of month as French writes it in a date: 1er, 2, 3, ... 31. */
+    private static final Map<Long, String> FRENCH_DAYS = frenchDays();
+
+    private static Map<Long, String> frenchDays() {
+        Map<Long, String> days = new LinkedHashMap<>();
+        for (long d = 1; d <= 31; d++) {
+            days.put(d, d == 1 ? "1er" : Long.toString(d));
+        }
+        return days;
     }
 
     private static String formatFact(String raw, Locale locale) {
@@ -454,8 +483,7 @@ public class AlertEmailRenderer {
         }
         try {
             Instant at = Instant.parse(raw.strip());
-            return Optional.of(DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT)
-                    .withLocale(locale).format(at.atZone(zone)));
+            return Optional.of(localized(FormatStyle.LONG, FormatStyle.SHORT, locale).format(at.atZone(zone)));
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

@@ -148,6 +148,21 @@ class AlertEmailRendererTest {
     }
 
     @Test
+    void frenchWritesTheFirstOfTheMonthAsAnOrdinal() {
+        FreelancerSettings settings = Fixtures.settings("t", "x@example.com", Language.FR).build();
+        List<PaymentAlert> alerts = List.of(Fixtures.alert("a1", "t", "c1", "Acme", AlertType.INVOICE_OVERDUE).build());
+        assertThat(renderer.renderDigest(alerts, settings, LocalDate.parse("2026-12-01")).subject())
+                .contains("1er décembre 2026").doesNotContain(" 1 décembre");
+        // Only the first: "le 11 décembre", "le 21 décembre" stay cardinal, and other languages are unchanged.
+        assertThat(renderer.renderDigest(alerts, settings, LocalDate.parse("2026-12-11")).subject())
+                .contains(" 11 décembre 2026");
+        assertThat(renderer.renderDigest(alerts, settings, LocalDate.parse("2026-12-21")).subject())
+                .contains(" 21 décembre 2026");
+        assertThat(renderer.renderDigest(alerts, Fixtures.settings("t", "x@example.com", Language.EN).build(),
+                LocalDate.parse("2026-12-01")).subject()).contains(" 1 December 2026");
+    }
+
+    @Test
     void italianElidesTheArticleBeforeEightAndEleven() {
         assertThat(AlertEmailRenderer.spell(Language.IT, "Il 11 ottobre, al 8 marzo, del 80%, il 12 maggio, Al 1 aprile"))
                 .isEqualTo("L'11 ottobre, all'8 marzo, dell'80%, il 12 maggio, Al 1 aprile");

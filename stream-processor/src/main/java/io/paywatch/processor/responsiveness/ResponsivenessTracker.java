@@ -403,7 +403,7 @@ public final class ResponsivenessTracker {
                 ? "has not answered for " + silentDays + " business days (thread " + threadId + ")"
                 : "left " + s.consecutiveFollowUps + " follow-ups unanswered (first message in thread " + threadId
                         + ", " + silentDays + " business days ago)";
-        String summary = "Client " + ck.clientId() + " " + why
+        String summary = "Client " + displayName(ck) + " " + why
                 + (overdue ? " while an invoice is overdue." : ".");
         alerts.add(alert(ck, AlertType.GHOSTING, overdue ? Severity.CRITICAL : Severity.WARNING, episodeKey,
                 detectedAt, facts, summary));
@@ -441,7 +441,7 @@ public final class ResponsivenessTracker {
         }
         facts.put(AlertFacts.UNANSWERED_THREADS, Integer.toString(s.openThreads));
         facts.put(AlertFacts.TIMEZONE, calendar.zone().getId());
-        String summary = "Client " + ck.clientId() + " replied again after " + silentDays + " business days of silence.";
+        String summary = "Client " + displayName(ck) + " replied again after " + silentDays + " business days of silence.";
         alerts.add(alert(ck, AlertType.RESPONSIVE_AGAIN, Severity.INFO, episodeKey, at, facts, summary));
     }
 
@@ -469,20 +469,29 @@ public final class ResponsivenessTracker {
         facts.put(FACT_WORKING_HOURS, hhmm(settings.getWorkdayStartMinute()) + "-"
                 + hhmm(settings.getWorkdayEndMinute()));
         facts.put(AlertFacts.TIMEZONE, settings.getTimezone());
-        String summary = "Client " + ck.clientId() + " sent " + inbound.afterHours() + " of " + inbound.count()
+        String summary = "Client " + displayName(ck) + " sent " + inbound.afterHours() + " of " + inbound.count()
                 + " messages outside your working hours in the last " + WINDOW_DAYS + " days ("
                 + Math.round(inbound.share() * 100) + "%).";
         alerts.add(alert(ck, AlertType.AFTER_HOURS_CONTACT, Severity.INFO, Long.toString(at), at, facts, summary));
     }
 
+    /**
+     * The client as the freelancer knows it: the name of its latest named invoice, its id when it never had one.
+     * The summary and the alert's {@code clientName} both use it, so a summary never names a client by its id
+     * while the alert carries its name.
+     */
+    private String displayName(ClientKey ck) {
+        String name = clientNames.apply(ClientKey.of(ck.tenantId(), ck.clientId()));
+        return name == null || name.isBlank() ? ck.clientId() : name;
+    }
+
     private PaymentAlert alert(ClientKey ck, AlertType type, Severity severity, String condition,
             long occurredAt, Map<String, String> facts, String summary) {
-        String name = clientNames.apply(ClientKey.of(ck.tenantId(), ck.clientId()));
         return PaymentAlert.newBuilder()
                 .setAlertId(ck.tenantId() + SEP + ck.clientId() + SEP + type.name() + SEP + condition)
                 .setTenantId(ck.tenantId())
                 .setClientId(ck.clientId())
-                .setClientName(name == null || name.isBlank() ? ck.clientId() : name)
+                .setClientName(displayName(ck))
                 .setType(type)
                 .setSeverity(severity)
                 .setOccurredAt(Instant.ofEpochMilli(occurredAt))

@@ -223,6 +223,28 @@ class GhostingTopologyTest {
                 .containsExactly(AlertType.GHOSTING, AlertType.RESPONSIVE_AGAIN);
         assertThat(raised).extracting(PaymentAlert::getClientName).containsOnly("Hooli XYZ Ltd");
         assertThat(raised).extracting(PaymentAlert::getClientId).containsOnly(C);
+        // The summaries name it too, not by its id. Truth: inv-a (issued 2 Jan, 60-day terms) was due 3 Mar and is
+        // unpaid when the 5 business days of silence end on 12 Mar; the reply on 13 Mar is business day 6.
+        assertThat(raised).extracting(PaymentAlert::getSummary).containsExactly(
+                "Client Hooli XYZ Ltd has not answered for 5 business days (thread th-1) while an invoice is overdue.",
+                "Client Hooli XYZ Ltd replied again after 6 business days of silence.");
+    }
+
+    @Test
+    void aFollowUpGhostingSummaryNamesTheClientByItsName() {
+        Run run = new Run(REPLAY_WALL, rome());
+        run.invoices.pipeInput(KEY, named("inv-a", "Lumière SARL", "2025-02-28T09:00:00Z"),
+                Instant.parse("2025-02-28T09:00:00Z"));
+        run.send("th-1", Instant.parse("2025-03-03T09:00:00Z"));
+        run.send("th-1", Instant.parse("2025-03-04T09:00:00Z"));
+        run.send("th-1", Instant.parse("2025-03-05T09:00:00Z"));
+
+        assertThat(run.responsivenessAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
+            assertThat(a.getClientName()).isEqualTo("Lumière SARL");
+            assertThat(a.getSummary()).startsWith("Client Lumière SARL left 2 follow-ups unanswered (first message in "
+                    + "thread th-1, ").doesNotContain("Client " + C);
+        });
     }
 
     private static InvoiceEvent named(String invoiceId, String clientName, String issuedAt) {
