@@ -67,7 +67,7 @@ class DeliveryLogBoundTest {
         Set<String> tombstoned = new HashSet<>();
         Set<String> forgottenNotOwned = new HashSet<>();
         Map<String, Instant> live = new HashMap<>();
-        try (DeliveryLog log = new DeliveryLog(SharedKafka.bootstrapServers(), run + "-log", producer,
+        try (DeliveryLog log = new DeliveryLog(SharedKafka.bootstrapServers(), Map.of(), run + "-log", producer,
                 Duration.ofSeconds(30), (r, reason, e) -> fail("unexpected dead letter: " + reason))) {
             log.catchUp(Duration.ofSeconds(30));
             // A parked alert from day 0, retrying far in the future: never expired, whatever its age.
@@ -124,7 +124,7 @@ class DeliveryLogBoundTest {
         assertThat(forgottenNotOwned).allMatch(k -> latest.get(k) != null);
 
         // A restarted instance rebuilds only what survived (its own sweep would then forget the other instance's).
-        try (DeliveryLog restarted = new DeliveryLog(SharedKafka.bootstrapServers(), run + "-log2", producer,
+        try (DeliveryLog restarted = new DeliveryLog(SharedKafka.bootstrapServers(), Map.of(), run + "-log2", producer,
                 Duration.ofSeconds(30), (r, reason, e) -> fail("unexpected dead letter: " + reason))) {
             restarted.catchUp(Duration.ofSeconds(30));
             Set<String> mine = mineIn(restarted, run);
