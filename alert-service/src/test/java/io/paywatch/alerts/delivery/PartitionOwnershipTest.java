@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue #12: the instance that releases a parked alert is the one the producer's partitioner sends that client's
@@ -40,6 +42,11 @@ class PartitionOwnershipTest {
         String topic = "ownership-check-" + partitions + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // A new topic's partitions can be without a leader for a moment; a producer that sends then waits on
+            // a stale metadata view, so start only once every partition has one.
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.describeTopics(List.of(topic))
+                    .allTopicNames().get().get(topic).partitions().stream()
+                    .filter(p -> p.leader() != null && !p.leader().isEmpty()).count() == partitions);
         }
         PartitionOwnership ownership = new PartitionOwnership(Set::of);
         ownership.partitions(partitions);
