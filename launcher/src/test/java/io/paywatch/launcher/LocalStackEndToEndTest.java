@@ -215,7 +215,7 @@ class LocalStackEndToEndTest {
         String body = "{\"id\":\"evt_e2e_1\",\"object\":\"event\",\"type\":\"customer.created\",\"data\":{\"object\":{}}}";
         assertThat(stripe(body, stripe).statusCode()).isEqualTo(200);
         HttpResponse<String> forged = stripe(body, "whsec_demo_only_change_me");
-        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(forged.statusCode()).isEqualTo(401);
         assertThat(forged.body()).contains("Stripe-Signature");
         // Another tenant's secret reaches the producer through its owner-only config file.
         java.util.Properties kept = new java.util.Properties();
@@ -224,7 +224,7 @@ class LocalStackEndToEndTest {
         }
         String rossi = kept.getProperty("studio-rossi.stripe-endpoint-secret");
         assertThat(stripe("studio-rossi", body, rossi).statusCode()).isEqualTo(200);
-        assertThat(stripe("studio-rossi", body, stripe).statusCode()).as("demo's secret for studio-rossi").isEqualTo(400);
+        assertThat(stripe("studio-rossi", body, stripe).statusCode()).as("demo's secret for studio-rossi").isEqualTo(401);
     }
 
     private HttpResponse<String> stripe(String body, String secret) throws Exception {
