@@ -96,6 +96,16 @@ public final class ClientProcessor implements Processor<String, Object, String, 
      */
     static final String LIVE_MAX_KEY = "~watermark-live-max";
     static final String CATCH_UP_MAX_KEY = "~watermark-catch-up-max";
+    /**
+     * Prefix of an overdue step whose time the watermark passed while a catch-up was running: the step waits under
+     * this prefix (outside every range scan of due entries) until the catch-up ends, then goes back to its time.
+     * Why: a catch-up's watermark follows the newest event time of the whole task (every client of the partition),
+     * so an invoice posted after later history of other clients, or an invoice whose payment is the very next record
+     * of the same sync, would otherwise have its steps judged before its own payment could arrive: a false
+     * "still unpaid" alert and then a correction. A catch-up ends replayIdle after its last record, by which time
+     * the sync's payments are in; the step is then judged as of its own time, as before.
+     */
+    static final String DEFERRED_PREFIX = "~deferred|";
     /*
      * Due-index values are open-invoices keys (an overdue step), or one of these tags followed by a key: the risk at
      * issue of an invoice (invoice key), the drift feed of a client (client key). Keys of tagged entries end with the
@@ -762,8 +772,29 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         if (catchUpMax != NONE) {
             catchUpMax = NONE;
             dueIndex.delete(CATCH_UP_MAX_KEY);
+            releaseDeferred();
         }
         return Math.max(wallNow, liveMax) - lateness;
+    }
+
+    /** The catch-up ended: overdue steps parked during it go back to their own time, to be judged in time order. */
+    private void releaseDeferred() {
+        List<KeyValue<String, String>> parked = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = dueIndex.range(DEFERRED_PREFIX, DEFERRED_PREFIX + "\uFFFF")) {
+            it.forEachRemaining(parked::add);
+        }
+        for (KeyValue<String, String> entry : parked) {
+            dueIndex.delete(entry.key);
+            OpenInvoiceState invoice = openInvoices.get(entry.value);
+            if (invoice == null || !entry.key.equals(invoice.dueIndexKey)) {
+                continue; // settled, voided or re-indexed since it was parked
+            }
+            String key = entry.key.substring(DEFERRED_PREFIX.length());
+            dueIndex.put(key, entry.value);
+            invoice.dueIndexKey = key;
+            openInvoices.put(entry.value, invoice);
+            dueHint = Math.min(dueHint, Long.parseLong(key.substring(0, 13)));
+        }
     }
 
     private long readMark(String key) {
@@ -858,6 +889,14 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         if (invoice == null || invoice.status == OpenInvoiceState.Status.HELD
                 || !indexKey.equals(invoice.dueIndexKey)) {
             return; // stale entry
+        }
+        if (catchingUp(context.currentSystemTimeMs())) {
+            // Not judged during a catch-up (see DEFERRED_PREFIX): parked until it ends, then judged as of its time.
+            String deferred = DEFERRED_PREFIX + indexKey;
+            dueIndex.put(deferred, invoiceKey);
+            invoice.dueIndexKey = deferred;
+            openInvoices.put(invoiceKey, invoice);
+            return;
         }
         invoice.dueIndexKey = null;
         String clientKey = ClientKey.of(invoice.tenantId, invoice.clientId);

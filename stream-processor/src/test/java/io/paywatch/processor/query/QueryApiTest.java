@@ -74,6 +74,9 @@ class QueryApiTest implements TestPropertyProvider {
                     "paywatch.topics.partitions", "3",
                     "kafka.streams.default.state.dir", Files.createTempDirectory("paywatch-query-").toString(),
                     "micronaut.server.port", "-1",
+                    // The history below is a catch-up: its overdue steps are judged once it has ended.
+                    "paywatch.processor.replay-idle", "1s",
+                    "paywatch.processor.wall-clock-scan-interval", "500ms",
                     "paywatch.tenants.tenant-a.api-key-sha256", TenantAuth.sha256Hex(KEY_A),
                     "paywatch.tenants.tenant-b.api-key-sha256", TenantAuth.sha256Hex(KEY_B).toUpperCase());
         } catch (IOException e) {

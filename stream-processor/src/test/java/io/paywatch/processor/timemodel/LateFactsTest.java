@@ -84,6 +84,42 @@ class LateFactsTest {
         }
     }
 
+    /**
+     * A new user's sync: another client's recent history first (the catch-up's watermark moves near today), then an
+     * old invoice and its payment in one request. The watermark had already passed the invoice's steps when it
+     * arrived, so judging them at once raised "still unpaid" for an invoice paid before its first step, and then a
+     * correction. Steps the watermark passed during a catch-up wait for the catch-up to end.
+     */
+    @Test
+    void anOldInvoiceAndItsPaymentPostedAfterOtherClientsRecentHistoryRaiseNothingWorthAnEmail() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // Client c2's invoice of yesterday: 32 hours behind the wall clock, so a catch-up, whose max is yesterday.
+            f.pipe(T, "c2", issued(T, "c2", "other-1", NOW.minus(Duration.ofHours(32)), 30, 50_00));
+            // c1: issued 41 days ago, due 11 days ago (step 1 seven days ago, before W = yesterday - 3 days), paid
+            // 9 days ago, 2 days late and before its first step; part-paid c1/inv-2 also due 11 days ago.
+            Instant issued = NOW.minus(Duration.ofDays(41));
+            f.pipe(T, C, issued(T, C, "inv-1", issued, 30, 1_500_00));
+            f.pipe(T, C, paid(T, C, "inv-1", NOW.minus(Duration.ofDays(9)), 1_500_00));
+            f.pipe(T, C, issued(T, C, "inv-2", issued, 30, 2_000_00));
+            f.pipe(T, C, paid(T, C, "inv-2", NOW.minus(Duration.ofDays(20)), 500_00));
+            List<PaymentAlert> alerts = new ArrayList<>(f.alerts.readValuesToList());
+            assertThat(overdue(alerts)).as("nothing judged while the sync is still arriving").isEmpty();
+            f.advanceWallClock(TopologyOptions.defaults().replayIdle().plusMinutes(1)); // the catch-up has ended
+            alerts.addAll(f.alerts.readValuesToList());
+            // Truth by hand: due = issued + 30 days = NOW - 11 days; step 1 = local midnight of due + 4 days.
+            assertThat(alerts).filteredOn(a -> a.getInvoiceIds().contains("inv-1"))
+                    .noneMatch(LateFactsTest::openLooking);
+            // inv-2 really is overdue (1,500.00 of 2,000.00 unpaid since before its due date): it must fire, and
+            // say what was unpaid on that day, the part-payment of 20 days ago deducted.
+            assertThat(overdue(alerts)).filteredOn(a -> a.getInvoiceIds().contains("inv-2")).isNotEmpty()
+                    .allSatisfy(a -> {
+                        assertThat(openLooking(a)).isTrue();
+                        assertThat(a.getFacts()).containsEntry(ExtraFacts.OUTSTANDING_MINOR, "150000");
+                    });
+            assertThat(alerts).noneMatch(a -> a.getType() == AlertType.OVERDUE_CORRECTED);
+        }
+    }
+
     @Test
     void aPaymentArrivingOnTheDayOfAStepNeverRaisesAnOpenLookingOverdue() {
         Instant issuedAt = Instant.parse("2026-04-28T09:00:00Z"); // due 28 May: step 1 at 1 June 00:00, today
