@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static io.paywatch.processor.Events.issued;
 import static io.paywatch.processor.Events.paid;
@@ -169,10 +172,13 @@ class PaymentRulesTest {
             f.pipe(T, C, issued(T, C, "inv-1", day(0), 30, 100_00));
             f.pipe(T, "c2", issued(T, "c2", "other", day(20), 30, 100_00));
             f.pipe(T, C, paid(T, C, "inv-1", day(40), 100_00));
-            List<PaymentAlert> replayed = f.alerts.readValuesToList();
+            assertThat(f.alerts.readValuesToList()).as("no overdue step judged during the replay").isEmpty();
+            f.advanceWallClock(TopologyOptions.defaults().replayIdle().plusSeconds(30)); // the replay is over
+            List<PaymentAlert> replayed = f.alerts.readValuesToList().stream()
+                    .filter(a -> a.getInvoiceIds().contains("inv-1")).toList();
             // The same alert (id, step, time): it was 4 days past due on 4 February. The payment of 9 February is
-            // applied before the watermark passes the step, so the alert says it is history (settledDate): the
-            // alert-service does not email it.
+            // applied before the step is judged, so the alert says it is history (settledDate): the alert-service
+            // does not email it.
             assertThat(replayed).hasSize(1);
             assertThat(replayed.get(0).getAlertId()).isEqualTo(live.getAlertId());
             assertThat(replayed.get(0).getOccurredAt()).isEqualTo(live.getOccurredAt());
@@ -185,12 +191,25 @@ class PaymentRulesTest {
     }
 
     @Test
-    void theStreamTimePunctuatorScansSilentClientsDuringAReplay() {
+    void aSilentClientsStepsPassedDuringAReplayAreJudgedWhenItEnds() {
         try (TopologyFixture f = new TopologyFixture()) {
             f.pipe(T, C, issued(T, C, "inv-1", day(0), 30, 100_00));
             f.pipe(T, "c2", issued(T, "c2", "other", day(40), 30, 100_00));
-            assertThat(f.alerts.readValuesToList()).extracting(PaymentAlert::getInvoiceIds)
-                    .containsExactly(List.of("inv-1"));
+            // c2's later issue moves the replay's watermark past inv-1's first step; c1 is silent. A payment of
+            // inv-1 could still be in the same sync, so nothing is judged until the replay has ended.
+            assertThat(f.alerts.readValuesToList()).isEmpty();
+            f.advanceWallClock(TopologyOptions.defaults().replayIdle().plusSeconds(30));
+            // Then the wall clock (1 June 08:02:30, W = 29 May) judges them, each as of its own time. By hand,
+            // grace 3 days: inv-1 due 31 Jan, steps 4 Feb, 2 Mar, 1 Apr, 1 May; other due 12 Mar, steps 16 Mar,
+            // 11 Apr, 11 May (10 Jun is after W).
+            Map<String, List<String>> steps = new TreeMap<>();
+            for (PaymentAlert a : f.alerts.readValuesToList()) {
+                assertThat(a.getType()).isEqualTo(AlertType.INVOICE_OVERDUE);
+                steps.computeIfAbsent(a.getInvoiceIds().get(0), k -> new ArrayList<>())
+                        .add(a.getFacts().get(AlertFacts.ESCALATION_STEP));
+            }
+            assertThat(steps).containsOnly(Map.entry("inv-1", List.of("1", "2", "3", "4")),
+                    Map.entry("other", List.of("1", "2", "3")));
         }
     }
 

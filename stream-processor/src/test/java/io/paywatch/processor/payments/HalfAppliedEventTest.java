@@ -72,6 +72,8 @@ class HalfAppliedEventTest {
         f.pipe(T, C, Events.paid(T, C, "inv-0", day(10), 50_00));
         f.pipe(T, C, Events.issued(T, C, "inv-1", day(1), 30, 100_00));
         f.passLateness(day(50));
+        // The history is a catch-up (the wall clock is 2030): its overdue steps are judged once it has ended.
+        f.advanceWallClock(TopologyOptions.defaults().replayIdle().plusSeconds(30));
     }
 
     /** Paid on 2 Feb, before the step-1 alert of 5 Feb: settles inv-1 and withdraws that alert. */
