@@ -67,8 +67,10 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>Expected alerts are computed here from the generated truth with the rule of issue 10: a step fires at local
  * midnight of the day the invoice is more than the grace (3 days) past due, then 30, 60 and 90 days past due,
- * only while it is unpaid. The wall-clock scan is set to once an hour, so only the event-time path (what a
- * backfill exercises) judges deadlines; the live path is covered by the stream-processor's own tests.
+ * only while it is unpaid. The import is a catch-up: the steps its event time passes wait for it to end (a short
+ * {@code replayIdle} here, 5 s after the last record), and are then judged as of their own time, with every payment
+ * of the file known. Invoices still unpaid today are then judged by the wall clock (today − 3 days of allowed
+ * lateness), so their whole ladder fires.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -94,7 +96,7 @@ class CsvReplayOrderTest {
             csv.append(row("S1", "E-" + k, k + 1, k + 31, "50.00", k + 11));
         }
         long began = System.nanoTime();
-        List<Seen> alerts = importAndProcess(broker, dir, csv.toString(), "alternating");
+        List<Seen> alerts = importAndProcess(broker, dir, csv.toString(), "alternating", 1800);
         System.out.printf("[replay] alternating CSV (1,200 rows): %d alerts in %.1f s%n", alerts.size(),
                 (System.nanoTime() - began) / 1e9);
 
@@ -131,7 +133,8 @@ class CsvReplayOrderTest {
             String csv = "Customer,Invoice No,Invoice Date,Due Date,Amount,Amount Paid,Paid Date\n"
                     + String.join("", rows);
             long began = System.nanoTime();
-            List<Seen> alerts = importAndProcess(broker, dir.resolve("run" + run), csv, "history-" + run);
+            List<Seen> alerts = importAndProcess(broker, dir.resolve("run" + run), csv, "history-" + run,
+                    history.expectedOverdue.size());
             System.out.printf("[replay] history of %d rows (%d clients), order %d: %d alerts in %.1f s%n",
                     rows.size(), history.clients, run, alerts.size(), (System.nanoTime() - began) / 1e9);
             Set<String> overdue = alerts.stream().filter(a -> a.type().equals(AlertType.INVOICE_OVERDUE.name()))
@@ -149,8 +152,8 @@ class CsvReplayOrderTest {
      * A history of {@code clients} clients over about 18 months: invoices on 15-, 30- or 45-day terms (a due date
      * in the file, or none and {@code --terms-days 30}), paid on time, late, partly (an "Amount Paid" below the
      * amount, so the invoice stays open) or never. Paid dates never fall on a step day, where "paid that day" and
-     * "step fires at that midnight" coincide. Every client's last invoice is issued on day {@link #END}, so every
-     * partition's stream time reaches it and every ladder of the older invoices has fully run by then.
+     * "step fires at that midnight" coincide. Every client's last invoice is issued on day {@link #END} (July 2025),
+     * unpaid: its fourth step (due + 90 days) is in November 2025, so the wall clock has passed all four.
      */
     static final class History {
         static final int END = 560;
@@ -200,6 +203,9 @@ class CsvReplayOrderTest {
                 }
                 h.rows.add(String.join(",", client, client + "-last", day(END), "", quoted(money(50_00)), "", "")
                         + "\n");
+                for (int step = 1; step <= 4; step++) {
+                    h.expectedOverdue.add(client + "-last step " + step);
+                }
             }
             return h;
         }
@@ -234,18 +240,30 @@ class CsvReplayOrderTest {
      * A fresh stack: fresh topics, the tenant's settings, the CSV imported through the real command, the real
      * topology run until it has consumed every input record, and the tenant's alerts read back.
      */
-    static List<Seen> importAndProcess(KafkaBroker broker, Path dir, String csv, String label) throws Exception {
+    static List<Seen> importAndProcess(KafkaBroker broker, Path dir, String csv, String label, int expectedOverdue)
+            throws Exception {
         Files.createDirectories(dir);
         freshStack(broker);
         long t0 = System.nanoTime();
         importCsv(dir, csv, label, dir.resolve(label + ".state"));
         long t1 = System.nanoTime();
-        runTopology(dir, label, () -> { });
+        // Overdue steps are judged once the catch-up has ended: wait for the expected number, then make sure no more
+        // come for a few scans (an extra alert is what this test exists to catch).
+        runTopology(dir, label, () -> {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> overdueCount(readAlerts()) >= expectedOverdue);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> overdueCount(readAlerts()) == expectedOverdue);
+        });
         long t2 = System.nanoTime();
         List<Seen> alerts = readAlerts();
         System.out.printf("[replay] %s: import %.1f s, topology %.1f s, read %.1f s%n", label, (t1 - t0) / 1e9,
                 (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
         return alerts;
+    }
+
+    static long overdueCount(List<Seen> alerts) {
+        return alerts.stream().filter(a -> a.type().equals(AlertType.INVOICE_OVERDUE.name())).count();
     }
 
     /** Fresh topics and the tenant's saved settings (America/New_York, 3 days of grace). */
@@ -298,9 +316,10 @@ class CsvReplayOrderTest {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
         StreamsBuilder builder = new StreamsBuilder();
         TopologyOptions defaults = TopologyOptions.defaults();
-        PaywatchTopology.buildTopology(builder, new TopologyOptions(Duration.ofHours(1),
+        // A scan every second and a catch-up that ends 5 s after its last record (production: 30 s and 2 min).
+        PaywatchTopology.buildTopology(builder, new TopologyOptions(Duration.ofSeconds(1),
                 Duration.ofDays(1), defaults.maxDuePerScan(), defaults.dedupeTtl(),
-                defaults.replayIdle(), defaults.replayLag(), defaults.recentAlertsPerTenant()));
+                Duration.ofSeconds(5), defaults.replayLag(), defaults.recentAlertsPerTenant()));
         try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
             streams.start();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
