@@ -73,7 +73,7 @@ import static org.awaitility.Awaitility.await;
  * lateness), so their whole ladder fires.
  */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class CsvReplayOrderTest {
 
     static final String TENANT = "replay";
@@ -388,7 +388,7 @@ class CsvReplayOrderTest {
     /** Until the application's committed offsets cover every record of the input topics (EOS: with its outputs). */
     static void awaitConsumed(String appId) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
                 for (String topic : List.of(Topics.INVOICE_EVENTS.name(), Topics.MESSAGE_EVENTS.name())) {
                     admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
