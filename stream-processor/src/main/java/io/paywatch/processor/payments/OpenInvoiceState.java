@@ -1,5 +1,7 @@
 package io.paywatch.processor.payments;
 
+import io.paywatch.contract.RiskBasis;
+
 /**
  * One entry of {@code open-invoices}: an issued invoice, or the lifecycle events held for an invoice that has not
  * arrived yet (payments, a void or write-off, a due-date change: out-of-order delivery).
@@ -84,6 +86,23 @@ public final class OpenInvoiceState {
      * it); {@link #NONE} otherwise, and for entries held before the format that stores it (see StateSerdes).
      */
     long heldAt = NONE;
+    /**
+     * The late-payment risk assessed at issue (the InvoiceRisk sent when the watermark passed the issue time), or
+     * null while it is pending and for entries stored before the format that keeps it (see StateSerdes). Kept so
+     * that the profile and the query API show this fixed figure, a function of the invoice's own state, rather than
+     * re-assessing with whatever the tenant prior holds when a profile happens to be built.
+     */
+    RiskModel.Assessment riskAtIssue;
+
+    /** The risk assessed at issue, or null when not assessed yet (see the field). */
+    public RiskModel.Assessment riskAtIssue() {
+        return riskAtIssue;
+    }
+
+    /** The basis of the risk at issue, or null when not assessed yet. */
+    public RiskBasis riskBasis() {
+        return riskAtIssue == null ? null : riskAtIssue.basis();
+    }
 
     public Status status() {
         return status;
