@@ -60,9 +60,9 @@ public class QueryController {
 
     /**
      * Every client of the tenant with its key figures and classification (no long histories). The receivables
-     * ({@code openCount}, {@code overdueCount}, {@code outstanding}, {@code aging}, {@code oldestOpenAgeDays}) are as
-     * of now in the tenant's time zone ({@link ReceivablesAsOf}); the rest is the stored profile, as of the client's
-     * last event ({@code asOf}). {@code displayName} is the client's name, followed by its id in parentheses when
+     * ({@code openCount}, {@code overdueCount}, {@code outstanding}, {@code aging}, {@code oldestOpenAgeDays}) and the
+     * classification are as of now in the tenant's time zone ({@link #asOfNow}); the rest is the stored profile, as of
+     * the client's last event ({@code asOf}). {@code displayName} is the client's name, followed by its id in parentheses when
      * another client of the tenant has the same name (case and surrounding blanks ignored), so two clients never
      * read the same; a client without a name shows its id.
      */
@@ -98,7 +98,7 @@ public class QueryController {
 
     /**
      * One client's full profile: payment history, open invoices with risk, responsiveness, classification. As in
-     * the list, {@code receivables} is as of now in the tenant's time zone (with {@code today} and {@code timezone}
+     * the list, {@code receivables} and {@code classification} are as of now in the tenant's time zone (with {@code today} and {@code timezone}
      * at the top level); {@code asOf} stays the time of the client's last event.
      */
     @Get(value = "/clients/{client}", produces = MediaType.APPLICATION_JSON)
