@@ -1,7 +1,5 @@
 package io.paywatch.processor.payments;
 
-import io.paywatch.contract.RiskBasis;
-
 /**
  * One entry of {@code open-invoices}: an issued invoice, or the lifecycle events held for an invoice that has not
  * arrived yet (payments, a void or write-off, a due-date change: out-of-order delivery).
@@ -97,11 +95,6 @@ public final class OpenInvoiceState {
     /** The risk assessed at issue, or null when not assessed yet (see the field). */
     public RiskModel.Assessment riskAtIssue() {
         return riskAtIssue;
-    }
-
-    /** The basis of the risk at issue, or null when not assessed yet. */
-    public RiskBasis riskBasis() {
-        return riskAtIssue == null ? null : riskAtIssue.basis();
     }
 
     public Status status() {
