@@ -8,6 +8,7 @@ import io.paywatch.contract.PaymentStats;
 import io.paywatch.contract.ReceivablesStats;
 import io.paywatch.contract.ResponsivenessStats;
 import io.paywatch.contract.ScoreFactor;
+import io.paywatch.contract.SettledInvoice;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,23 +16,44 @@ import java.util.Locale;
 
 /**
  * Classifies a client (IDEAL, SLOW_PAYER, GHOST, MICROMANAGER, NEW) with a 0-100 score and the factors
- * that moved it. CONTRACT: the signature is fixed; the body belongs to the responsiveness work (issue #5).
+ * that moved it. CONTRACT: the signature of {@link #classify} is fixed; the body belongs to the responsiveness work
+ * (issue #5).
+ *
+ * <p><b>Late, for the classification, means beyond the tenant's grace period.</b> A settled invoice counts as paid
+ * late when its days late (DOMAIN.md: max(0, settled date - due date), in calendar days of the tenant's zone) exceed
+ * {@code FreelancerSettings.overdueGraceDays} (default 3); an open invoice counts as late when, on the date the
+ * classification is for, it is more than the grace period past due (it can no longer be paid within the grace, so
+ * the outcome is already late). Source: the grace is the tenant's own line of when lateness matters, the one
+ * INVOICE_OVERDUE uses (its schema doc, "Days past due before INVOICE_OVERDUE first fires"; {@code OverdueSchedule}:
+ * step 1 at grace + 1 days past due), and the module README's time model: bank feeds post a payment one to three
+ * business days after it was made, so a payment a day or two after the due date is not evidence of a slow payer.
+ * A client is never labelled a slow payer for a lateness the processor would not alert about. The figures
+ * themselves keep DOMAIN.md's definitions: {@code PaymentStats.lateShare} ("Paid late" on the dashboard) still counts
+ * every payment after the due date.
  *
  * <p>Class, first rule that holds wins (the order is what hurts a freelancer most):
  * <ol>
  *   <li>GHOST: ghosting now; or {@value #REPEAT_GHOST_EPISODES}+ ghosting episodes in the recent timeline; or,
  *       with at least {@value #MIN_REPLIES} replies measured, a median reply slower than
  *       {@value #SLOW_REPLY_FACTOR} x the reply target.</li>
- *   <li>SLOW_PAYER: in a payment-drift episode; or, with at least {@value #MIN_PAID} paid invoices, more than
- *       half paid late or a typical days-to-pay (EWMA, else median) above norm + drift tolerance; or an open
- *       invoice more than {@value #LONG_OVERDUE_DAYS} days past due.</li>
+ *   <li>SLOW_PAYER: in a payment-drift episode; or, over at least {@value #MIN_PAID} invoices (the settled ones in
+ *       the history plus the open ones more than the grace past due), more than half late (see above); or, with at
+ *       least {@value #MIN_PAID} paid invoices, a typical days-to-pay (EWMA, else median) above norm + drift
+ *       tolerance; or an open invoice more than {@value #LONG_OVERDUE_DAYS} days past due.</li>
  *   <li>MICROMANAGER: inbound messages per week above the tenant's threshold; or an after-hours share above
  *       the tenant's threshold while writing at least {@value #MIN_INBOUND_PER_WEEK_FOR_AFTER_HOURS} times a
  *       week.</li>
  *   <li>NEW: fewer than {@value #MIN_PAID} paid invoices (nothing yet shows it pays within terms).</li>
- *   <li>IDEAL: otherwise; it pays within terms and its replies, when measured, are within reach of the target.</li>
+ *   <li>IDEAL: otherwise; at most half its invoices late and its replies, when measured, within reach of the
+ *       target. Its reason says "Pays within terms" only when no settled invoice was paid after its due date and no
+ *       open invoice is past due beyond the grace; otherwise it names what was late.</li>
  * </ol>
  * The score starts at {@value #BASE_SCORE} and each factor adds or removes points; it is clamped to 0-100.
+ *
+ * <p><b>As of which date.</b> The open invoices' days past due are those of one date: the profile's {@code asOf}
+ * when the processor classifies ({@link #classify}, from the profile's receivables), today in the tenant's zone when
+ * the query API does ({@link #classifyAsOf}, from the open invoices as stored): a client silent since March whose
+ * invoices are now overdue is read as of today, not as of its last event.
  */
 public final class Classifier {
 
@@ -48,10 +70,37 @@ public final class Classifier {
     private Classifier() {
     }
 
-    /** Classifies from the client's current figures and the tenant's thresholds. Pure and deterministic. */
+    /**
+     * Classifies from the client's figures as of the receivables' date (the profile's {@code asOf}) and the
+     * tenant's thresholds. Pure and deterministic. The open invoices' days past due are read from
+     * {@code receivables.invoices} (the profile lists at most 100, oldest due first, so the most overdue ones).
+     */
     public static Classification classify(PaymentStats payments, ReceivablesStats receivables,
             ResponsivenessStats responsiveness, FreelancerSettings settings) {
-        Figures f = new Figures(payments, receivables, responsiveness, settings);
+        int[] daysPastDue = receivables == null || receivables.getInvoices() == null ? new int[0]
+                : receivables.getInvoices().stream().mapToInt(OpenInvoice::getDaysPastDue).toArray();
+        int overdue = receivables == null ? 0 : receivables.getOverdueCount();
+        return classify(new Figures(payments, overdue, daysPastDue, responsiveness, settings));
+    }
+
+    /**
+     * Classifies as of a given date: {@code openDaysPastDue} holds, for every open invoice of the client, its
+     * calendar days past due on that date (due date to that date in the tenant's zone; zero or negative while not
+     * yet due). The query API calls it with today's figures, so what a freelancer reads is true today. Pure and
+     * deterministic: a function of the stored state and the date only.
+     *
+     * @param payments        the client's payment figures (settled invoices are facts that do not age)
+     * @param openDaysPastDue days past due of each open invoice on the classification's date, any order
+     * @param responsiveness  the client's reply figures
+     * @param settings        the tenant's thresholds (norm, tolerance, grace, reply target...)
+     */
+    public static Classification classifyAsOf(PaymentStats payments, int[] openDaysPastDue,
+            ResponsivenessStats responsiveness, FreelancerSettings settings) {
+        int overdue = (int) java.util.Arrays.stream(openDaysPastDue).filter(d -> d > 0).count();
+        return classify(new Figures(payments, overdue, openDaysPastDue, responsiveness, settings));
+    }
+
+    private static Classification classify(Figures f) {
         List<ScoreFactor> factors = new ArrayList<>();
         score(f, factors);
         int score = BASE_SCORE;
@@ -74,7 +123,15 @@ public final class Classifier {
         final String typicalDtpName;
         final Double meanDaysLate;
         final boolean drifting;
+        final int grace;
+        /** Settled invoices the late counts are over (the history window), and those paid beyond the grace. */
+        final int settled;
+        final int settledLate;
+        /** Settled invoices paid after the due date but within the grace. */
+        final int settledWithinGrace;
         final int overdueCount;
+        /** Open invoices more than the grace past due on the classification's date. */
+        final int openLate;
         final int longestPastDue;
         final int replies;
         final Double medianReply;
@@ -86,8 +143,10 @@ public final class Classifier {
         final Double afterHoursShare;
         final FreelancerSettings settings;
 
-        Figures(PaymentStats p, ReceivablesStats r, ResponsivenessStats s, FreelancerSettings settings) {
+        Figures(PaymentStats p, int overdueCount, int[] openDaysPastDue, ResponsivenessStats s,
+                FreelancerSettings settings) {
             this.settings = settings;
+            grace = Math.max(0, settings.getOverdueGraceDays());
             paid = p == null ? 0 : p.getPaidInvoices();
             lateShare = p == null ? null : p.getLateShare();
             Double ewma = p == null ? null : p.getEwmaDaysToPay();
@@ -96,14 +155,30 @@ public final class Classifier {
             typicalDtpName = ewma != null ? "EWMA" : "median";
             meanDaysLate = p == null ? null : p.getMeanDaysLate();
             drifting = p != null && p.getDrifting();
-            overdueCount = r == null ? 0 : r.getOverdueCount();
+            List<SettledInvoice> history = p == null || p.getHistory() == null ? List.of() : p.getHistory();
+            if (history.isEmpty() && paid > 0 && lateShare != null) {
+                // Figures without their per-invoice history (hand-built): the grace cannot be applied, so every late
+                // payment counts, as the late share does.
+                settled = paid;
+                settledLate = (int) Math.round(lateShare * paid);
+                settledWithinGrace = 0;
+            } else {
+                settled = history.size();
+                settledLate = (int) history.stream().filter(i -> i.getDaysLate() > grace).count();
+                settledWithinGrace = (int) history.stream()
+                        .filter(i -> i.getDaysLate() > 0 && i.getDaysLate() <= grace).count();
+            }
+            this.overdueCount = overdueCount;
             int longest = 0;
-            if (r != null && r.getInvoices() != null) {
-                for (OpenInvoice i : r.getInvoices()) {
-                    longest = Math.max(longest, i.getDaysPastDue());
+            int late = 0;
+            for (int d : openDaysPastDue) {
+                longest = Math.max(longest, d);
+                if (d > grace) {
+                    late++;
                 }
             }
             longestPastDue = longest;
+            openLate = late;
             replies = s == null ? 0 : s.getRepliesInWindow();
             medianReply = s == null ? null : s.getMedianReplyBusinessHours();
             withinTargetShare = s == null ? null : s.getAnsweredWithinTargetShare();
@@ -123,9 +198,33 @@ public final class Classifier {
                     && medianReply > SLOW_REPLY_FACTOR * settings.getReplyTargetBusinessHours();
         }
 
-        boolean slowPayerByHistory() {
-            return paid >= MIN_PAID && ((lateShare != null && lateShare > LATE_SHARE_SLOW)
-                    || (typicalDtp != null && typicalDtp > slowDtp()));
+        /** Invoices the late share is over: the settled ones, plus the open ones already late beyond the grace. */
+        int outcomes() {
+            return settled + openLate;
+        }
+
+        int lateOutcomes() {
+            return settledLate + openLate;
+        }
+
+        boolean mostlyLate() {
+            return outcomes() >= MIN_PAID && (double) lateOutcomes() / outcomes() > LATE_SHARE_SLOW;
+        }
+
+        boolean slowDaysToPay() {
+            return paid >= MIN_PAID && typicalDtp != null && typicalDtp > slowDtp();
+        }
+
+        /** "2 paid late, 1 still unpaid": the late invoices by kind, the empty kinds left out. */
+        String lateParts() {
+            List<String> parts = new ArrayList<>();
+            if (settledLate > 0) {
+                parts.add(settledLate + " paid late");
+            }
+            if (openLate > 0) {
+                parts.add(openLate + " still unpaid");
+            }
+            return String.join(", ", parts);
         }
 
         boolean tooManyInbound() {
@@ -158,14 +257,15 @@ public final class Classifier {
         }
         // SLOW_PAYER
         boolean longOverdue = f.longestPastDue > LONG_OVERDUE_DAYS;
-        if (f.drifting || f.slowPayerByHistory() || longOverdue) {
+        if (f.drifting || f.mostlyLate() || f.slowDaysToPay() || longOverdue) {
             if (f.drifting) {
                 reasons.add("Is paying later than usual (payment drift).");
             }
-            if (f.paid >= MIN_PAID && f.lateShare != null && f.lateShare > LATE_SHARE_SLOW) {
-                reasons.add("Paid " + pct(f.lateShare) + " of settled invoices late.");
+            if (f.mostlyLate()) {
+                reasons.add("Late on " + f.lateOutcomes() + " of " + f.outcomes() + " invoices (more than your "
+                        + f.grace + "-day grace past due): " + f.lateParts() + ".");
             }
-            if (f.paid >= MIN_PAID && f.typicalDtp != null && f.typicalDtp > f.slowDtp()) {
+            if (f.slowDaysToPay()) {
                 reasons.add("Typically pays in " + num(f.typicalDtp) + " days against your " + st.getPaymentNormDays()
                         + "-day norm.");
             }
@@ -190,11 +290,28 @@ public final class Classifier {
         if (f.paid < MIN_PAID) {
             reasons.add("Too little history: " + f.paid + " paid invoice" + (f.paid == 1 ? "" : "s") + " and "
                     + f.replies + " measured repl" + (f.replies == 1 ? "y" : "ies") + " so far.");
+            if (f.openLate > 0) {
+                reasons.add(openLateReason(f));
+            }
             return ClientType.NEW;
         }
         // IDEAL
-        reasons.add("Pays within terms: " + (f.typicalDtp == null ? "no late pattern" : "typically "
-                + num(f.typicalDtp) + " days to pay") + " over " + f.paid + " paid invoices.");
+        String typically = f.typicalDtp == null ? "no late pattern" : "typically " + num(f.typicalDtp) + " days to pay";
+        if (f.lateOutcomes() == 0 && f.settledWithinGrace == 0) {
+            reasons.add("Pays within terms: " + typically + " over " + f.paid + " paid invoices.");
+        } else if (f.lateOutcomes() == 0) {
+            reasons.add("Pays within terms or your " + f.grace + "-day grace: " + f.settledWithinGrace + " of "
+                    + f.settled + " paid invoices came 1 to " + f.grace + " days after the due date; " + typically
+                    + ".");
+        } else {
+            // An invoice late beyond the grace, settled or still open, is never hidden behind "pays within terms".
+            reasons.add("Mostly pays on time, but late on " + f.lateOutcomes() + " of " + f.outcomes()
+                    + " invoices (more than your " + f.grace + "-day grace past due): " + f.lateParts() + "; "
+                    + typically + " over " + f.paid + " paid invoices.");
+        }
+        if (f.openLate > 0) {
+            reasons.add(openLateReason(f));
+        }
         if (f.medianReply == null) {
             reasons.add("No replies measured in the last 30 days, and nothing left unanswered.");
         } else if (f.medianReply <= st.getReplyTargetBusinessHours()) {
@@ -207,11 +324,20 @@ public final class Classifier {
         return ClientType.IDEAL;
     }
 
+    private static String openLateReason(Figures f) {
+        return "Has " + f.openLate + " unpaid invoice" + (f.openLate == 1 ? "" : "s") + " more than " + f.grace
+                + " days past due, the oldest " + f.longestPastDue + " days.";
+    }
+
     private static void score(Figures f, List<ScoreFactor> factors) {
         FreelancerSettings st = f.settings;
-        if (f.paid >= 1 && f.lateShare != null) {
-            int impact = f.lateShare <= LATE_SHARE_GOOD ? 15 : f.lateShare > LATE_SHARE_SLOW ? -20 : -5;
-            factors.add(factor("lateShare", impact, pct(f.lateShare) + " of settled invoices paid late"));
+        if (f.paid >= 1 && f.lateShare != null && f.settled > 0) {
+            // Late beyond the grace (see the class Javadoc): a payment inside the grace neither costs nor is hidden.
+            double share = (double) f.settledLate / f.settled;
+            int impact = share <= LATE_SHARE_GOOD ? 15 : share > LATE_SHARE_SLOW ? -20 : -5;
+            factors.add(factor("lateShare", impact, pct(share) + " of " + f.settled + " settled invoices paid more than "
+                    + f.grace + " days after the due date" + (f.settledWithinGrace == 0 ? ""
+                    : " (" + f.settledWithinGrace + " more within the grace)")));
         }
         if (f.paid >= 1 && f.typicalDtp != null) {
             double over = f.typicalDtp - st.getPaymentNormDays();
@@ -222,10 +348,12 @@ public final class Classifier {
         if (f.drifting) {
             factors.add(factor("paymentDrift", -10, "paying later than its own baseline"));
         }
-        if (f.overdueCount > 0) {
-            int impact = -Math.min(20, 10 * f.overdueCount);
+        if (f.openLate > 0) {
+            // Only invoices beyond the grace cost points; the detail still counts every overdue one.
+            int impact = -Math.min(20, 10 * f.openLate);
             factors.add(factor("overdueInvoices", impact, f.overdueCount + " open invoice"
-                    + (f.overdueCount == 1 ? "" : "s") + " overdue, the oldest " + f.longestPastDue + " days past due"));
+                    + (f.overdueCount == 1 ? "" : "s") + " overdue, " + f.openLate + " more than " + f.grace
+                    + " days past due, the oldest " + f.longestPastDue + " days past due"));
         }
         if (f.medianReply != null) {
             int target = st.getReplyTargetBusinessHours();

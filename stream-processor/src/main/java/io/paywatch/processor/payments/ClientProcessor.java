@@ -687,6 +687,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
         RiskModel.Assessment a = RiskModel.assess(prior, terms, invoice.amountMinor, invoice.currency,
                 settings.getPaymentNormDays(), tenantPrior(invoice.tenantId));
+        invoice.riskAtIssue = a; // the caller stores the invoice: profiles show this figure from now on
         long expectedSettleAt = expectedSettleAt(invoice.issuedAt, a.expectedDaysToPay());
         ClientKey ck = ClientKey.parse(clientKey);
         Money amount = new Money(invoice.amountMinor, invoice.currency);
@@ -726,7 +727,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     }
 
     private static long expectedSettleAt(long issuedAt, double expectedDays) {
-        return issuedAt + Math.round(expectedDays * 86_400_000d);
+        return RiskModel.expectedSettleAt(issuedAt, expectedDays); // the query API computes it the same way
     }
 
     // ---------------------------------------------------------------- deadlines and the watermark
@@ -1300,9 +1301,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             int age = CalendarDays.between(invoice.issuedAt, asOf, zone);
             oldestAge = oldestAge == null ? age : Math.max(oldestAge, age);
             if (invoices.size() < MAX_PROFILE_INVOICES) {
-                int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
-                RiskModel.Assessment a = RiskModel.assess(history, terms, invoice.amountMinor, invoice.currency,
-                        settings.getPaymentNormDays(), tenantPrior(invoice.tenantId));
+                RiskModel.Assessment a = riskShown(invoice, history, settings, zone);
                 long expected = expectedSettleAt(invoice.issuedAt, a.expectedDaysToPay());
                 invoices.add(OpenInvoice.newBuilder()
                         .setInvoiceId(invoice.invoiceId)
@@ -1328,6 +1327,25 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 .setOutstanding(PaymentStatistics.perCurrency(new TreeMap<>(outstanding)))
                 .setAging(aging).setOldestOpenAgeDays(oldestAge).setInvoices(invoices)
                 .build();
+    }
+
+    /**
+     * The risk a profile shows for an open invoice: a function of the client's state only, never of when the
+     * profile is built (the tenant prior moves with other clients' settlements, and the profile is emitted on the
+     * wall clock). Once assessed, the risk at issue as sent on invoice-risk (stored on the invoice). Until then (the
+     * watermark has not passed the issue time yet, or the invoice was stored before the format that keeps it), a
+     * provisional estimate from the client's settlements dated at or before the issue and the global prior
+     * ({@link TenantPrior#NONE}). The caller sets probability 1 once the invoice is past due as of the profile's date.
+     */
+    private static RiskModel.Assessment riskShown(OpenInvoiceState invoice, List<SettledRecord> history,
+            FreelancerSettings settings, ZoneId zone) {
+        if (invoice.riskAtIssue != null) {
+            return invoice.riskAtIssue;
+        }
+        List<SettledRecord> prior = history.stream().filter(r -> r.settledAt() <= invoice.issuedAt).toList();
+        int terms = Math.max(0, CalendarDays.between(invoice.issuedAt, invoice.dueAt, zone));
+        return RiskModel.assess(prior, terms, invoice.amountMinor, invoice.currency, settings.getPaymentNormDays(),
+                TenantPrior.NONE);
     }
 
     // ---------------------------------------------------------------- lookups

@@ -84,6 +84,18 @@ public final class OpenInvoiceState {
      * it); {@link #NONE} otherwise, and for entries held before the format that stores it (see StateSerdes).
      */
     long heldAt = NONE;
+    /**
+     * The late-payment risk assessed at issue (the InvoiceRisk sent when the watermark passed the issue time), or
+     * null while it is pending and for entries stored before the format that keeps it (see StateSerdes). Kept so
+     * that the profile and the query API show this fixed figure, a function of the invoice's own state, rather than
+     * re-assessing with whatever the tenant prior holds when a profile happens to be built.
+     */
+    RiskModel.Assessment riskAtIssue;
+
+    /** The risk assessed at issue, or null when not assessed yet (see the field). */
+    public RiskModel.Assessment riskAtIssue() {
+        return riskAtIssue;
+    }
 
     public Status status() {
         return status;

@@ -96,6 +96,11 @@ public final class RiskModel {
         return new Assessment(p, expected, RiskBasis.CLIENT_HISTORY, history.size());
     }
 
+    /** When an invoice issued at {@code issuedAt} (epoch ms) is expected to be settled, {@code expectedDays} later. */
+    public static long expectedSettleAt(long issuedAt, double expectedDays) {
+        return issuedAt + Math.round(expectedDays * 86_400_000d);
+    }
+
     static double amountSimilarity(SettledRecord r, long amountMinor, String currency) {
         if (!r.currency().equals(currency) || r.amountMinor() <= 0 || amountMinor <= 0) {
             return 0.5;

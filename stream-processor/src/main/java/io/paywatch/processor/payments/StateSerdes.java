@@ -1,5 +1,6 @@
 package io.paywatch.processor.payments;
 
+import io.paywatch.contract.RiskBasis;
 import io.paywatch.processor.state.VersionedSerde;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -20,11 +21,17 @@ public final class StateSerdes {
      * its ordinal, and adds heldAt; client-state drops consecutiveNormal (never used). Version 2 values still read:
      * their status byte is the ordinal of the enum as released with version 2 (V2_STATUS, frozen here), their heldAt
      * is unknown (NONE), and their consecutiveNormal is skipped. They are written back as version 3.
+     *
+     * Open-invoice version 4: adds the risk assessed at issue (probability, expected days to pay, basis, basis
+     * invoices; a presence flag first), so a profile shows that fixed figure instead of one re-assessed when it is
+     * built. Versions 3 and 2 still read, with no risk at issue (shown as the provisional estimate, see
+     * ClientProcessor#receivables), and are written back as version 4.
      */
     private static final byte CLIENT_STATE_V2 = 2;
     private static final byte OPEN_INVOICE_V2 = 2;
     private static final byte CLIENT_STATE_V3 = 3;
     private static final byte OPEN_INVOICE_V3 = 3;
+    private static final byte OPEN_INVOICE_V4 = 4;
     /** The Status symbols in their version-2 ordinal order, frozen: version-2 values stored these ordinals. */
     private static final OpenInvoiceState.Status[] V2_STATUS = {OpenInvoiceState.Status.HELD,
             OpenInvoiceState.Status.OPEN, OpenInvoiceState.Status.SETTLED_PENDING,
@@ -39,10 +46,12 @@ public final class StateSerdes {
                 in -> readClient(in, false), Map.of(CLIENT_STATE_V2, in -> readClient(in, true)));
     }
 
-    /** Serde of {@link OpenInvoiceState}: writes version 3, reads 3 and 2. */
+    /** Serde of {@link OpenInvoiceState}: writes version 4, reads 4, 3 and 2. */
     public static Serde<OpenInvoiceState> openInvoice() {
-        return VersionedSerde.of("open-invoice", OPEN_INVOICE_V3, StateSerdes::writeOpen, in -> readOpen(in, false),
-                Map.of(OPEN_INVOICE_V2, in -> readOpen(in, true)));
+        return VersionedSerde.of("open-invoice", OPEN_INVOICE_V4, StateSerdes::writeOpen,
+                in -> readOpen(in, OPEN_INVOICE_V4),
+                Map.of(OPEN_INVOICE_V3, in -> readOpen(in, OPEN_INVOICE_V3),
+                        OPEN_INVOICE_V2, in -> readOpen(in, OPEN_INVOICE_V2)));
     }
 
     private static void writeClient(DataOutputStream out, ClientState s) throws IOException {
@@ -137,9 +146,18 @@ public final class StateSerdes {
         out.writeLong(s.heldDueChangedAt);
         out.writeBoolean(s.riskPending);
         out.writeLong(s.heldAt);
+        RiskModel.Assessment risk = s.riskAtIssue;
+        out.writeBoolean(risk != null);
+        if (risk != null) {
+            out.writeDouble(risk.lateProbability());
+            out.writeDouble(risk.expectedDaysToPay());
+            out.writeUTF(risk.basis().name());
+            out.writeInt(risk.basisInvoices());
+        }
     }
 
-    private static OpenInvoiceState readOpen(DataInputStream in, boolean v2) throws IOException {
+    private static OpenInvoiceState readOpen(DataInputStream in, byte version) throws IOException {
+        boolean v2 = version == OPEN_INVOICE_V2;
         OpenInvoiceState s = new OpenInvoiceState();
         byte status = in.readByte();
         try {
@@ -167,6 +185,19 @@ public final class StateSerdes {
         s.riskPending = in.readBoolean();
         if (!v2) {
             s.heldAt = in.readLong();
+        }
+        if (version >= OPEN_INVOICE_V4 && in.readBoolean()) {
+            double probability = in.readDouble();
+            double expectedDays = in.readDouble();
+            String basis = in.readUTF();
+            int basisInvoices = in.readInt();
+            RiskBasis b;
+            try {
+                b = RiskBasis.valueOf(basis);
+            } catch (IllegalArgumentException e) {
+                b = RiskBasis.TENANT_NORM; // a symbol this build does not know: the contract's default
+            }
+            s.riskAtIssue = new RiskModel.Assessment(probability, expectedDays, b, basisInvoices);
         }
         return s;
     }

@@ -4,6 +4,7 @@ import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpStatus;
 import io.paywatch.contract.ClientProfile;
+import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.processor.ProcessorStores;
 import io.paywatch.processor.alerting.AlertLog;
@@ -102,43 +103,66 @@ public class ProfileQueries {
     }
 
     private Map<String, List<ReceivablesAsOf.OpenItem>> scanOpen(String prefix) {
-        Map<String, List<ReceivablesAsOf.OpenItem>> out = new HashMap<>();
         try (KeyValueIterator<String, OpenInvoiceState> it = streams.get().store(StoreQueryParameters.fromNameAndType(
                 ProcessorStores.OPEN_INVOICES, QueryableStoreTypes.<String, OpenInvoiceState>keyValueStore()))
                 .prefixScan(prefix, KEYS)) {
-            while (it.hasNext()) {
-                KeyValue<String, OpenInvoiceState> kv = it.next();
-                int us = kv.key.indexOf(US);
-                if (kv.value == null || us < 0 || kv.value.status() != OpenInvoiceState.Status.OPEN) {
-                    continue;
-                }
-                OpenInvoiceState v = kv.value;
-                out.computeIfAbsent(ClientKey.parse(kv.key.substring(0, us)).clientId(), c -> new ArrayList<>())
-                        .add(new ReceivablesAsOf.OpenItem(v.invoiceId(), v.issuedAt(), v.dueAt(), v.amountMinor(),
-                                v.outstandingMinor(), v.currency()));
-            }
+            return openItems(it);
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
+        }
+    }
+
+    /**
+     * The OPEN entries of an {@link ProcessorStores#OPEN_INVOICES} scan, by client id, each with its risk at issue
+     * when assessed. Static so the topology tests read a TopologyTestDriver's store exactly as the API does.
+     */
+    public static Map<String, List<ReceivablesAsOf.OpenItem>> openItems(
+            java.util.Iterator<KeyValue<String, OpenInvoiceState>> it) {
+        Map<String, List<ReceivablesAsOf.OpenItem>> out = new HashMap<>();
+        while (it.hasNext()) {
+            KeyValue<String, OpenInvoiceState> kv = it.next();
+            int us = kv.key.indexOf(US);
+            if (kv.value == null || us < 0 || kv.value.status() != OpenInvoiceState.Status.OPEN) {
+                continue;
+            }
+            OpenInvoiceState v = kv.value;
+            out.computeIfAbsent(ClientKey.parse(kv.key.substring(0, us)).clientId(), c -> new ArrayList<>())
+                    .add(new ReceivablesAsOf.OpenItem(v.invoiceId(), v.issuedAt(), v.dueAt(), v.amountMinor(),
+                            v.outstandingMinor(), v.currency(), v.riskAtIssue()));
         }
         return out;
     }
 
     /**
-     * The tenant's time zone from its saved settings (the global {@link ProcessorStores#SETTINGS} store, present on
-     * every instance), or UTC when it saved none: the processor's own default, so both count the same days.
+     * The tenant's time zone from its saved settings, or UTC when it saved none: the processor's own default, so
+     * both count the same days.
      */
     public ZoneId tenantZone(String tenant) {
+        return CalendarDays.zone(tenantSettings(tenant).getTimezone());
+    }
+
+    /**
+     * The tenant's saved settings (the global {@link ProcessorStores#SETTINGS} store, present on every instance), or
+     * the contract defaults when it saved none, as the processor reads them: the classification as of today uses
+     * the same thresholds (norm, tolerance, grace) as the one the processor stores.
+     */
+    public FreelancerSettings tenantSettings(String tenant) {
         try {
             Object value = streams.get().store(StoreQueryParameters.fromNameAndType(ProcessorStores.SETTINGS,
                     QueryableStoreTypes.<String, Object>keyValueStore())).get(tenant);
             if (value instanceof ValueAndTimestamp<?> timestamped) {
                 value = timestamped.value();
             }
-            return value instanceof io.paywatch.contract.FreelancerSettings s ? CalendarDays.zone(s.getTimezone())
-                    : CalendarDays.zone(null);
+            return value instanceof FreelancerSettings s ? s : defaultSettings(tenant);
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
+    }
+
+    /** The contract's defaults for a tenant that saved no settings (what {@code ClientProcessor} uses then). */
+    static FreelancerSettings defaultSettings(String tenant) {
+        return FreelancerSettings.newBuilder().setTenantId(tenant).setNotificationEmail("")
+                .setUpdatedAt(java.time.Instant.EPOCH).build();
     }
 
     /**

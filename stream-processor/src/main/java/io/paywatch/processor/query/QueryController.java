@@ -12,7 +12,10 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.paywatch.contract.ClientProfile;
+import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.processor.ProcessorStores;
+import io.paywatch.processor.classification.Classifier;
+import io.paywatch.processor.payments.CalendarDays;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
@@ -57,9 +60,9 @@ public class QueryController {
 
     /**
      * Every client of the tenant with its key figures and classification (no long histories). The receivables
-     * ({@code openCount}, {@code overdueCount}, {@code outstanding}, {@code aging}, {@code oldestOpenAgeDays}) are as
-     * of now in the tenant's time zone ({@link ReceivablesAsOf}); the rest is the stored profile, as of the client's
-     * last event ({@code asOf}). {@code displayName} is the client's name, followed by its id in parentheses when
+     * ({@code openCount}, {@code overdueCount}, {@code outstanding}, {@code aging}, {@code oldestOpenAgeDays}) and the
+     * classification are as of now in the tenant's time zone ({@link #asOfNow}); the rest is the stored profile, as of
+     * the client's last event ({@code asOf}). {@code displayName} is the client's name, followed by its id in parentheses when
      * another client of the tenant has the same name (case and surrounding blanks ignored), so two clients never
      * read the same; a client without a name shows its id.
      */
@@ -69,10 +72,11 @@ public class QueryController {
         auth.requireTenant(authorization, tenant);
         List<Map<String, Object>> clients = new ArrayList<>();
         Instant now = clock.now();
-        ZoneId zone = queries.tenantZone(tenant);
+        FreelancerSettings settings = queries.tenantSettings(tenant);
+        ZoneId zone = CalendarDays.zone(settings.getTimezone());
         Map<String, List<ReceivablesAsOf.OpenItem>> open = queries.localOpenInvoices(tenant);
         queries.localProfiles(tenant).forEach(p ->
-                clients.add(summary(asOfNow(p, open.getOrDefault(p.getClientId(), List.of()), zone, now))));
+                clients.add(summary(asOfNow(p, open.getOrDefault(p.getClientId(), List.of()), settings, now))));
         Gathered gathered = LOCAL.equals(scope) ? Gathered.NONE
                 : gather(ProcessorStores.CLIENT_PROFILES, "/v1/tenants/" + enc(tenant) + "/clients", "clients",
                         authorization, clients);
@@ -94,7 +98,7 @@ public class QueryController {
 
     /**
      * One client's full profile: payment history, open invoices with risk, responsiveness, classification. As in
-     * the list, {@code receivables} is as of now in the tenant's time zone (with {@code today} and {@code timezone}
+     * the list, {@code receivables} and {@code classification} are as of now in the tenant's time zone (with {@code today} and {@code timezone}
      * at the top level); {@code asOf} stays the time of the client's last event.
      */
     @Get(value = "/clients/{client}", produces = MediaType.APPLICATION_JSON)
@@ -110,17 +114,30 @@ public class QueryController {
         ClientProfile profile = queries.localProfile(tenant, client)
                 .orElseThrow(() -> new QueryProblem(HttpStatus.NOT_FOUND, "client",
                         "no profile for client " + client + " of tenant " + tenant));
-        return asOfNow(profile, queries.localOpenInvoices(tenant, client), queries.tenantZone(tenant), clock.now());
+        return asOfNow(profile, queries.localOpenInvoices(tenant, client), queries.tenantSettings(tenant),
+                clock.now());
     }
 
-    /** The stored profile with its receivables replaced by the receivables as of {@code now}. */
+    /**
+     * The stored profile as a freelancer must read it today: its receivables replaced by the receivables as of
+     * {@code now} ({@link ReceivablesAsOf}), and its classification (class, score, factors, reasons) computed again
+     * as of {@code now} ({@link Classifier#classifyAsOf}) from the same stored state: the profile's payment and
+     * reply figures and the open invoices' days past due today in the tenant's zone. The stored classification is
+     * as of the client's last event; a client silent since then whose invoices went overdue would still read
+     * "pays within terms". Recomputed at query time rather than re-emitted by a wall-clock punctuation, so the
+     * topology's outputs stay a function of the events (the same under replay), and this answer a function of the
+     * stored state and the date only.
+     */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> asOfNow(ClientProfile profile, List<ReceivablesAsOf.OpenItem> open, ZoneId zone,
-            Instant now) {
+    public static Map<String, Object> asOfNow(ClientProfile profile, List<ReceivablesAsOf.OpenItem> open,
+            FreelancerSettings settings, Instant now) {
+        ZoneId zone = CalendarDays.zone(settings.getTimezone());
         Map<String, Object> map = AvroMaps.toMap(profile);
         List<Map<String, Object>> storedInvoices = map.get("receivables") instanceof Map<?, ?> r
                 && r.get("invoices") instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
         map.put("receivables", ReceivablesAsOf.of(open, storedInvoices, zone, now));
+        map.put("classification", AvroMaps.toMap(Classifier.classifyAsOf(profile.getPayments(),
+                ReceivablesAsOf.daysPastDue(open, zone, now), profile.getResponsiveness(), settings)));
         map.put("timezone", zone.getId());
         map.put("today", LocalDate.ofInstant(now, zone).toString());
         return map;

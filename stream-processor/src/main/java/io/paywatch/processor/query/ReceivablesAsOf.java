@@ -1,5 +1,7 @@
 package io.paywatch.processor.query;
 
+import io.paywatch.processor.payments.RiskModel;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -22,9 +24,10 @@ import java.util.TreeMap;
  * become calendar dates in the tenant's time zone, and days past due = today − due date in whole days (negative
  * while not yet due). Aging buckets: current (≤ 0), 1-30, 31-60, 61-90, 90+. Overdue = days past due ≥ 1. The
  * oldest open invoice's age = today − its issue date. Outstanding and bucket amounts are per currency, in minor
- * units (long, exact). Per invoice, the late-payment risk comes from the stored profile (assessed at issue from the
- * client's history); an invoice past due today is late whatever the model says (probability 1, expected settlement
- * not before today), as in the processor.
+ * units (long, exact). Per invoice, the late-payment risk is the risk assessed at issue, as stored with the invoice
+ * (the InvoiceRisk figure: a function of the invoice's state, not of when anything was built); before it is assessed
+ * (the first allowed lateness after the issue), the stored profile's provisional figure. An invoice past due today is
+ * late whatever the model says (probability 1, expected settlement not before today), as in the processor.
  */
 public final class ReceivablesAsOf {
 
@@ -40,9 +43,26 @@ public final class ReceivablesAsOf {
      * One open invoice as stored: instants in epoch millis, amounts in minor units of {@code currency}.
      *
      * @param outstandingMinor what is still unpaid (amount − payments, never negative)
+     * @param riskAtIssue      the late-payment risk assessed at issue, or null while not assessed yet
      */
     public record OpenItem(String invoiceId, long issuedAt, long dueAt, long amountMinor, long outstandingMinor,
-            String currency) {
+            String currency, RiskModel.Assessment riskAtIssue) {
+
+        /** An open invoice whose risk at issue is not known here. */
+        public OpenItem(String invoiceId, long issuedAt, long dueAt, long amountMinor, long outstandingMinor,
+                String currency) {
+            this(invoiceId, issuedAt, dueAt, amountMinor, outstandingMinor, currency, null);
+        }
+    }
+
+    /**
+     * Calendar days past due of each open invoice on {@code now}'s date in {@code zone} (today − due date, negative
+     * while not yet due), in the order given: what the classification as of today reads.
+     */
+    public static int[] daysPastDue(List<OpenItem> open, ZoneId zone, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        return open.stream().mapToInt(item -> (int) ChronoUnit.DAYS.between(
+                LocalDate.ofInstant(Instant.ofEpochMilli(item.dueAt()), zone), today)).toArray();
     }
 
     /**
@@ -126,6 +146,15 @@ public final class ReceivablesAsOf {
         i.put("daysPastDue", daysPastDue);
         Object probability = stored == null ? null : stored.get("lateProbability");
         Object expected = stored == null ? null : stored.get("expectedSettleAt");
+        Object basis = stored == null ? null : stored.get("riskBasis");
+        RiskModel.Assessment risk = item.riskAtIssue();
+        if (risk != null) {
+            // The fixed risk at issue, from the invoice itself: the same answer whenever the question is asked.
+            probability = risk.lateProbability();
+            expected = Instant.ofEpochMilli(RiskModel.expectedSettleAt(item.issuedAt(), risk.expectedDaysToPay()))
+                    .toString();
+            basis = risk.basis().name();
+        }
         if (daysPastDue > 0) {
             // Already past due today: late whatever the model said at issue, and not settled before today.
             probability = 1.0;
@@ -134,7 +163,7 @@ public final class ReceivablesAsOf {
         }
         i.put("lateProbability", probability);
         i.put("expectedSettleAt", expected);
-        i.put("riskBasis", stored == null ? null : stored.get("riskBasis"));
+        i.put("riskBasis", basis);
         return i;
     }
 

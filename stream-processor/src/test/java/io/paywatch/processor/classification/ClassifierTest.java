@@ -73,7 +73,8 @@ class ClassifierTest {
         assertThat(impact(c, "lateShare")).isEqualTo(-20);
         assertThat(impact(c, "daysToPay")).isEqualTo(-14); // 44 against a 30-day norm
         assertThat(c.getScore()).isEqualTo(50 - 20 - 14 + 10 + 5);
-        assertThat(c.getReasons()).contains("Paid 80% of settled invoices late.",
+        // Built without its per-invoice history, so the grace cannot be applied: every late payment counts.
+        assertThat(c.getReasons()).contains("Late on 8 of 10 invoices (more than your 3-day grace past due): 8 paid late.",
                 "Typically pays in 44 days against your 30-day norm.");
         assertThat(c.getFactors()).filteredOn(f -> f.getName().equals("daysToPay")).singleElement()
                 .satisfies(f -> assertThat(f.getDetail()).contains("44").contains("30-day norm"));

@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 12: the open-invoice status is stored by a stable code, not by its ordinal, and state written by the previous
- * format (version 2: the ordinal, no heldAt; client-state with consecutiveNormal) still reads.
+ * format (version 2: the ordinal, no heldAt; client-state with consecutiveNormal) still reads. Open-invoice version 4
+ * adds the risk assessed at issue; versions 3 and 2 read without it.
  */
 class StateFormatTest {
 
@@ -46,7 +47,7 @@ class StateFormatTest {
             assertThat(codes.add(s.code())).isTrue();
             assertThat(OpenInvoiceState.Status.ofCode(s.code())).isEqualTo(s);
             byte[] bytes = StateSerdes.openInvoice().serializer().serialize("x", invoice(s));
-            assertThat(bytes[0]).as("format version").isEqualTo((byte) 3);
+            assertThat(bytes[0]).as("format version").isEqualTo((byte) 4);
             assertThat(bytes[1]).as("status byte").isEqualTo(s.code());
             OpenInvoiceState read = StateSerdes.openInvoice().deserializer().deserialize("x", bytes);
             assertThat(read.status).isEqualTo(s);
@@ -57,11 +58,40 @@ class StateFormatTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Version 3 of an invoice without a risk at issue: version 4 is version 3 plus the risk's presence flag (one byte,
+     * false) and, when present, the risk.
+     */
+    private static byte[] version3(OpenInvoiceState s) {
+        assertThat(s.riskAtIssue).isNull();
+        byte[] v4 = StateSerdes.openInvoice().serializer().serialize("x", s);
+        byte[] v3 = Arrays.copyOf(v4, v4.length - 1);
+        v3[0] = 3;
+        return v3;
+    }
+
+    @Test
+    void version4KeepsTheRiskAssessedAtIssueAndVersion3ReadsWithoutIt() {
+        OpenInvoiceState s = invoice(OpenInvoiceState.Status.OPEN);
+        s.riskPending = false;
+        s.riskAtIssue = new RiskModel.Assessment(0.4375, 41.5, io.paywatch.contract.RiskBasis.CLIENT_HISTORY, 7);
+        OpenInvoiceState read = StateSerdes.openInvoice().deserializer().deserialize("x",
+                StateSerdes.openInvoice().serializer().serialize("x", s));
+        assertThat(read.riskAtIssue).isEqualTo(s.riskAtIssue);
+        assertThat(read.heldAt).isEqualTo(1_500);
+
+        OpenInvoiceState old = StateSerdes.openInvoice().deserializer().deserialize("x",
+                version3(invoice(OpenInvoiceState.Status.OPEN)));
+        assertThat(old.riskAtIssue).isNull();
+        assertThat(old.heldAt).isEqualTo(1_500);
+        assertThat(old.riskPending).isTrue();
+    }
+
     @Test
     void version2OpenInvoicesStillReadWithTheirOrdinals() {
         for (int ordinal = 0; ordinal < V2_ORDER.length; ordinal++) {
             OpenInvoiceState.Status status = V2_ORDER[ordinal];
-            byte[] v3 = StateSerdes.openInvoice().serializer().serialize("x", invoice(status));
+            byte[] v3 = version3(invoice(status));
             // Version 2 = version byte 2, the ordinal, the same fields, and no heldAt (the last 8 bytes).
             byte[] v2 = Arrays.copyOf(v3, v3.length - 8);
             v2[0] = 2;
