@@ -165,6 +165,17 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private long catchUpMax = NONE;
     /** Wall-clock time of the last behind record (in memory; set to the start time when a catch-up was restored). */
     private long lastBehindWallMs = NONE;
+    /** Wall-clock time the running catch-up began (in memory, like lastBehindWallMs); NONE when none runs. */
+    private long catchUpBeganWallMs = NONE;
+    /** Whether due-index may hold parked overdue steps (DEFERRED_PREFIX); true at start, as a restart may leave some. */
+    private boolean parkedSteps = true;
+    /**
+     * How long, in replayIdles, overdue steps may stay parked while a catch-up runs (DEFERRED_PREFIX). A one-off sync
+     * or backfill ends well within it; a partition that never stops receiving behind records (every tenant's sync
+     * posting date-only events, hours "behind" the wall clock) would otherwise never judge a step again. Past it,
+     * parked steps are released and the catch-up's own watermark judges, as before the parking existed.
+     */
+    static final int MAX_PARKING_IN_REPLAY_IDLES = 5;
     /** Whether the record being processed changed the client's {@link ClientState} (so it must be written). */
     private boolean stateChanged;
 
@@ -213,6 +224,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // A catch-up that was running when the task stopped: the backlog is presumably still there, so the wall
         // clock must not judge its deadlines before it had replayIdle to resume.
         lastBehindWallMs = catchUpMax == NONE ? NONE : context.currentSystemTimeMs();
+        catchUpBeganWallMs = lastBehindWallMs;
         tracker.init(context, stage, options.stateHorizon(), key -> clientState(key).clientName);
         context.schedule(options.wallClockScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::wallClockScan);
         context.schedule(options.streamTimeScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
@@ -251,6 +263,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         long savedLiveMax = liveMax;
         long savedCatchUpMax = catchUpMax;
         long savedLastBehind = lastBehindWallMs;
+        long savedCatchUpBegan = catchUpBeganWallMs;
+        boolean savedParkedSteps = parkedSteps;
         stage.begin();
         try {
             observe(eventTime, wallNow);
@@ -277,6 +291,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             liveMax = savedLiveMax;
             catchUpMax = savedCatchUpMax;
             lastBehindWallMs = savedLastBehind;
+            catchUpBeganWallMs = savedCatchUpBegan;
+            parkedSteps = savedParkedSteps;
             throw e;
         }
         stage.commit();
@@ -748,6 +764,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     /** Records the event time of an arriving record in the watermark inputs (and persists what changed). */
     private void observe(long eventTime, long wallNow) {
         if (eventTime < wallNow - options.replayLag().toMillis()) {
+            if (lastBehindWallMs == NONE || wallNow - lastBehindWallMs >= options.replayIdle().toMillis()) {
+                catchUpBeganWallMs = wallNow; // a new catch-up (the previous one, if any, had gone idle)
+            }
             lastBehindWallMs = wallNow;
             if (eventTime > catchUpMax) {
                 catchUpMax = eventTime;
@@ -768,18 +787,37 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     /** The watermark at {@code wallNow}; ends a catch-up whose records stopped flowing. NONE when nothing is known. */
     private long watermark(long wallNow) {
         if (catchingUp(wallNow)) {
+            if (parkedSteps && !parkingSteps(wallNow)) {
+                releaseDeferred(); // an endless catch-up: its steps have waited long enough
+            }
             return catchUpMax - lateness;
         }
         if (catchUpMax != NONE) {
             catchUpMax = NONE;
+            catchUpBeganWallMs = NONE;
             dueIndex.delete(CATCH_UP_MAX_KEY);
             releaseDeferred();
+        } else if (parkedSteps) {
+            releaseDeferred(); // possibly left by a previous owner of the task
         }
         return Math.max(wallNow, liveMax) - lateness;
     }
 
-    /** The catch-up ended: overdue steps parked during it go back to their own time, to be judged in time order. */
+    /**
+     * Whether overdue steps the watermark passes are parked (DEFERRED_PREFIX): while a catch-up runs, for at most
+     * {@link #MAX_PARKING_IN_REPLAY_IDLES} replayIdles from its start.
+     */
+    private boolean parkingSteps(long wallNow) {
+        return catchingUp(wallNow) && catchUpBeganWallMs != NONE
+                && wallNow - catchUpBeganWallMs < options.replayIdle().toMillis() * MAX_PARKING_IN_REPLAY_IDLES;
+    }
+
+    /**
+     * The catch-up ended (or outlasted {@link #MAX_PARKING_IN_REPLAY_IDLES}): overdue steps parked during it go back
+     * to their own time, to be judged in time order.
+     */
     private void releaseDeferred() {
+        parkedSteps = false;
         List<KeyValue<String, String>> parked = new ArrayList<>();
         try (KeyValueIterator<String, String> it = dueIndex.range(DEFERRED_PREFIX, DEFERRED_PREFIX + "\uFFFF")) {
             it.forEachRemaining(parked::add);
@@ -891,8 +929,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
                 || !indexKey.equals(invoice.dueIndexKey)) {
             return; // stale entry
         }
-        if (catchingUp(context.currentSystemTimeMs())) {
+        if (parkingSteps(context.currentSystemTimeMs())) {
             // Not judged during a catch-up (see DEFERRED_PREFIX): parked until it ends, then judged as of its time.
+            parkedSteps = true;
             String deferred = DEFERRED_PREFIX + indexKey;
             dueIndex.put(deferred, invoiceKey);
             invoice.dueIndexKey = deferred;

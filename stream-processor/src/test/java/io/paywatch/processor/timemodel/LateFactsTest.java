@@ -120,6 +120,34 @@ class LateFactsTest {
         }
     }
 
+    /**
+     * A partition that never stops receiving behind records (other tenants' syncs posting date-only events, a day
+     * "behind" the wall clock) is a catch-up that never ends. Overdue steps parked in it must not wait forever: after
+     * 5 replayIdles (10 min) they are released and judged by the catch-up's own watermark.
+     */
+    @Test
+    void anOverdueStepParkedInACatchUpThatNeverEndsIsJudgedAfterFiveReplayIdles() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // c1: due 11 days ago, unpaid: step 1 (7 days ago) is well behind any catch-up watermark below.
+            f.pipe(T, C, issued(T, C, "inv-1", NOW.minus(Duration.ofDays(41)), 30, 1_500_00));
+            Duration idle = TopologyOptions.defaults().replayIdle();
+            Instant wall = NOW;
+            List<PaymentAlert> beforeBound = new ArrayList<>();
+            List<PaymentAlert> afterBound = new ArrayList<>();
+            for (int i = 0; i < 26; i++) { // a behind record every 30 s for 13 minutes: the catch-up never idles
+                f.advanceWallClock(Duration.ofSeconds(30));
+                wall = wall.plusSeconds(30);
+                f.pipe(T, "c2", issued(T, "c2", "sync-" + i, wall.minus(Duration.ofDays(1)), 30, 10_00));
+                boolean withinBound = Duration.between(NOW, wall).compareTo(idle.multipliedBy(5)) < 0;
+                (withinBound ? beforeBound : afterBound).addAll(overdue(f.alerts.readValuesToList()));
+            }
+            assertThat(beforeBound).as("parked while the catch-up may still bring its payment").isEmpty();
+            assertThat(afterBound).as("released after 5 replayIdles, judged by the catch-up's watermark")
+                    .filteredOn(a -> a.getInvoiceIds().contains("inv-1")).isNotEmpty()
+                    .allSatisfy(a -> assertThat(openLooking(a)).isTrue());
+        }
+    }
+
     @Test
     void aPaymentArrivingOnTheDayOfAStepNeverRaisesAnOpenLookingOverdue() {
         Instant issuedAt = Instant.parse("2026-04-28T09:00:00Z"); // due 28 May: step 1 at 1 June 00:00, today
