@@ -171,9 +171,13 @@ public final class LocalStack implements AutoCloseable {
             env.put("PAYWATCH_STATE_DIR", home.resolve("state").resolve(s.module()).toString());
             env.put("PAYWATCH_APPLICATION_SERVER", "localhost:" + port);
             // Overdue steps passed during a catch-up are judged when it ends, replay-idle after its last record
-            // (production: 2 min, for syncs that pause). The demo year is published here in one go, so 20 s is
-            // enough and its overdue alerts follow the replay sooner.
-            props.put("paywatch.processor.replay-idle", "20s");
+            // (production: 2 min, so a sync that posts its invoices, then its payments a minute later, raises no
+            // "still unpaid" alert for what it paid). The demo year is published here in one go, so with the demo
+            // 20 s is enough and its overdue alerts follow the replay sooner; without it, your own data gets the
+            // production value.
+            if (options.demo()) {
+                props.put("paywatch.processor.replay-idle", "20s");
+            }
         }
         // Loopback unless asked: the APIs hold every tenant's data and the ports must not face the network.
         props.put("micronaut.server.host", options.bindAddress());
