@@ -8,6 +8,7 @@ import io.paywatch.producer.metrics.IngestMetrics;
 import io.paywatch.producer.problem.ProblemException;
 import io.paywatch.producer.problem.Violation;
 import io.paywatch.producer.validation.EventValidator;
+import io.paywatch.producer.validation.RequestConsistency;
 import io.paywatch.producer.zones.TenantZones;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -76,6 +77,9 @@ public class IngestService {
             if (c.valid()) {
                 valid.add(c.event());
             }
+        }
+        if (violations.isEmpty()) {
+            violations.addAll(RequestConsistency.check(events, paths));
         }
         if (!violations.isEmpty()) {
             rejectAll(checked);

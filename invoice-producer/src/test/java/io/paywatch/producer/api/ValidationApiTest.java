@@ -212,6 +212,30 @@ class ValidationApiTest implements TestPropertyProvider {
         assertThat(rejected(batch, 400)).containsOnlyKeys("$");
     }
 
+    /**
+     * A payment in another currency than its invoice, or for another client, sent in the same request: refused with
+     * the field at fault (it used to get a 202 and be dead-lettered later, the invoice then reported overdue).
+     */
+    @Test
+    void aPaymentInconsistentWithItsInvoiceInTheSameRequestIsRefused() {
+        String eurInvoice = invoice("mix-1", "c1", "inv-mix", 1000, "EUR", "2025-05-01", "2025-05-31");
+        String usdPayment = """
+                {"type":"PaymentReceived","eventId":"mix-2","clientId":"c1","invoiceId":"inv-mix",
+                 "paidAt":"2025-05-20","amount":{"amountMinor":1000,"currency":"USD"}}""";
+        String otherClient = """
+                {"type":"PaymentReceived","eventId":"mix-3","clientId":"c2","invoiceId":"inv-mix",
+                 "paidAt":"2025-05-21","amount":{"amountMinor":1000,"currency":"EUR"}}""";
+        Map<String, String> v = rejected("[" + usdPayment + "," + eurInvoice + "," + otherClient + "]", 400);
+        assertThat(v).containsOnlyKeys("[0].amount.currency", "[2].clientId");
+        assertThat(v.get("[0].amount.currency")).isEqualTo(
+                "is USD, but invoice inv-mix is in EUR (this request ([1])); send the payment in the invoice's currency");
+        assertThat(v.get("[2].clientId")).contains("invoice inv-mix is issued to client 'c1'");
+        // The same payment in the invoice's currency and client is accepted.
+        String eurPayment = usdPayment.replace("USD", "EUR").replace("mix-2", "mix-4");
+        assertThat(http.postJson("/v1/events", "[" + eurInvoice.replace("mix-1", "mix-5") + "," + eurPayment + "]",
+                KEY).statusCode()).isEqualTo(202);
+    }
+
     @Test
     void oneBadEventRefusesTheWholeBatchAndNothingIsPublished() {
         String batch = "[" + okInvoice("half-1") + ","
