@@ -5,7 +5,9 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.micronaut.context.ApplicationContext;
 import io.paywatch.alerts.delivery.DeliveryWorker;
 import io.paywatch.contract.AlertDelivery;
+import io.paywatch.contract.DeliveryStatus;
 import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.contract.Language;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.schemas.ClientKey;
 import io.paywatch.schemas.Topics;
@@ -37,6 +39,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -128,6 +131,12 @@ public abstract class AlertServiceHarness {
         return startContext(Map.of());
     }
 
+    /** Starts the application and publishes the English fixture settings of {@code tenantId}, emailing {@code to}. */
+    protected void startContextWithTenant(String tenantId, String to) throws Exception {
+        startContext();
+        publish(Fixtures.settings(tenantId, to, Language.EN).build());
+    }
+
     protected void stopContext() {
         if (context != null && context.isRunning()) {
             context.stop();
@@ -176,6 +185,19 @@ public abstract class AlertServiceHarness {
         return latest;
     }
 
+    /** The latest delivery-log entry of {@code key}, once there is one. */
+    protected AlertDelivery awaitDelivery(String key) {
+        return awaitLog(l -> l.containsKey(key)).get(key);
+    }
+
+    /**
+     * The latest delivery-log entry of {@code key} once it has {@code status}. A read that has not reached
+     * {@code key} yet keeps waiting (a predicate that dereferenced the missing entry would fail at once).
+     */
+    protected AlertDelivery awaitStatus(String key, DeliveryStatus status) {
+        return awaitLog(l -> l.containsKey(key) && l.get(key).getStatus() == status).get(key);
+    }
+
     /** Waits until the service committed input offsets up to the end of payment-alerts. */
     protected void awaitAllAlertsCommitted() {
         awaitAllAlertsCommitted(group);
@@ -221,5 +243,19 @@ public abstract class AlertServiceHarness {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The alert a received message is about ({@code X-Paywatch-Alert-Id}). */
+    protected static String alertId(MimeMessage message) {
+        try {
+            return message.getHeader("X-Paywatch-Alert-Id")[0];
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The alerts a set of received messages is about. */
+    protected static Set<String> alertIds(List<MimeMessage> messages) {
+        return messages.stream().map(AlertServiceHarness::alertId).collect(Collectors.toSet());
     }
 }

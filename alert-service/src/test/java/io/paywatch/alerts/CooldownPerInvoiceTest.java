@@ -3,7 +3,6 @@ package io.paywatch.alerts;
 import io.paywatch.contract.AlertDelivery;
 import io.paywatch.contract.AlertType;
 import io.paywatch.contract.DeliveryStatus;
-import io.paywatch.contract.Language;
 import io.paywatch.contract.PaymentAlert;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
@@ -13,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,8 +30,7 @@ class CooldownPerInvoiceTest extends AlertServiceHarness {
     @Test
     void twoInvoicesOfOneClientOverdueTheSameDayAreBothEmailed() throws Exception {
         String to = "two-invoices@example.com";
-        startContext();
-        publish(Fixtures.settings("two-inv", to, Language.EN).build());
+        startContextWithTenant("two-inv", to);
         publish(overdue("two-inv-a", "two-inv", "INV-A"));
         publish(overdue("two-inv-b", "two-inv", "INV-B"));
         // Another client's overdue invoice of the same number is its own business, too.
@@ -54,8 +51,7 @@ class CooldownPerInvoiceTest extends AlertServiceHarness {
     @Test
     void theSameInvoiceReAlertedInsideTheCooldownIsHeldBackAndAfterItIsEmailed() throws Exception {
         String to = "same-invoice@example.com";
-        startContext();
-        publish(Fixtures.settings("same-inv", to, Language.EN).build());
+        startContextWithTenant("same-inv", to);
         publish(overdue("same-inv-1", "same-inv", "INV-S"));
         awaitMail(to, 1);
         awaitLog(l -> l.containsKey("same-inv-1"));
@@ -63,15 +59,14 @@ class CooldownPerInvoiceTest extends AlertServiceHarness {
         // One hour later the escalation step re-alerts the same invoice: held back.
         MutableClock.set(DAYTIME.plus(Duration.ofHours(1)));
         publish(overdue("same-inv-2", "same-inv", "INV-S"));
-        AlertDelivery held = awaitLog(l -> l.containsKey("same-inv-2")).get("same-inv-2");
+        AlertDelivery held = awaitDelivery("same-inv-2");
         assertThat(held.getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
         assertThat(held.getDetail()).contains("INV-S");
 
         // One second before the cooldown ends: still held. At its end: emailed.
         MutableClock.set(DAYTIME.plus(COOLDOWN).minusSeconds(1));
         publish(overdue("same-inv-3", "same-inv", "INV-S"));
-        assertThat(awaitLog(l -> l.containsKey("same-inv-3")).get("same-inv-3").getStatus())
-                .isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
+        assertThat(awaitDelivery("same-inv-3").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
         MutableClock.set(DAYTIME.plus(COOLDOWN));
         publish(overdue("same-inv-4", "same-inv", "INV-S"));
         awaitMail(to, 2);
@@ -82,8 +77,7 @@ class CooldownPerInvoiceTest extends AlertServiceHarness {
     @Test
     void anAlertAboutSeveralInvoicesIsHeldOnlyWhenEveryOneOfThemWasJustEmailed() throws Exception {
         String to = "multi-invoice@example.com";
-        startContext();
-        publish(Fixtures.settings("multi-inv", to, Language.EN).build());
+        startContextWithTenant("multi-inv", to);
         publish(overdue("multi-1", "multi-inv", "INV-1"));
         awaitMail(to, 1);
         awaitLog(l -> l.containsKey("multi-1"));
@@ -93,8 +87,7 @@ class CooldownPerInvoiceTest extends AlertServiceHarness {
         awaitLog(l -> l.containsKey("multi-12"));
         // Both were emailed within the cooldown: nothing new.
         publish(overdue("multi-21", "multi-inv", "INV-2", "INV-1"));
-        assertThat(awaitLog(l -> l.containsKey("multi-21")).get("multi-21").getStatus())
-                .isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
+        assertThat(awaitDelivery("multi-21").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
         awaitAllAlertsCommitted();
         assertThat(alertIds(mailTo(to))).containsExactlyInAnyOrder("multi-1", "multi-12");
     }
@@ -102,8 +95,7 @@ class CooldownPerInvoiceTest extends AlertServiceHarness {
     @Test
     void thePerInvoiceCooldownIsRebuiltFromTheLogAfterARestart() throws Exception {
         String to = "restart-cooldown@example.com";
-        startContext();
-        publish(Fixtures.settings("rc", to, Language.EN).build());
+        startContextWithTenant("rc", to);
         publish(overdue("rc-a", "rc", "INV-RA"));
         publish(Fixtures.alert("rc-risk-a", "rc", "acme", "Acme", AlertType.INVOICE_AT_RISK)
                 .setInvoiceIds(List.of("INV-RA")).build());
@@ -132,8 +124,7 @@ class CooldownPerInvoiceTest extends AlertServiceHarness {
     @Test
     void clientScopedAlertsStillCoolDownPerClientAndType() throws Exception {
         String to = "client-scoped@example.com";
-        startContext();
-        publish(Fixtures.settings("cs", to, Language.EN).build());
+        startContextWithTenant("cs", to);
         // GHOSTING is about the client, whatever invoices it mentions: one email per cooldown.
         publish(Fixtures.alert("cs-ghost-1", "cs", "acme", "Acme", AlertType.GHOSTING)
                 .setInvoiceIds(List.of("INV-G1")).build());
@@ -141,8 +132,7 @@ class CooldownPerInvoiceTest extends AlertServiceHarness {
         awaitLog(l -> l.containsKey("cs-ghost-1"));
         publish(Fixtures.alert("cs-ghost-2", "cs", "acme", "Acme", AlertType.GHOSTING)
                 .setInvoiceIds(List.of("INV-G2")).build());
-        assertThat(awaitLog(l -> l.containsKey("cs-ghost-2")).get("cs-ghost-2").getStatus())
-                .isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
+        assertThat(awaitDelivery("cs-ghost-2").getStatus()).isEqualTo(DeliveryStatus.SUPPRESSED_COOLDOWN);
         awaitAllAlertsCommitted();
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> mailTo(to).size() == 1);
     }
@@ -151,15 +141,5 @@ class CooldownPerInvoiceTest extends AlertServiceHarness {
         return Fixtures.alert(alertId, tenantId, "acme", "Acme", AlertType.INVOICE_OVERDUE)
                 .setOccurredAt(Instant.parse("2025-03-12T09:00:00Z"))
                 .setInvoiceIds(List.of(invoices)).build();
-    }
-
-    private static Set<String> alertIds(List<MimeMessage> messages) {
-        return messages.stream().map(m -> {
-            try {
-                return m.getHeader("X-Paywatch-Alert-Id")[0];
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).collect(Collectors.toSet());
     }
 }

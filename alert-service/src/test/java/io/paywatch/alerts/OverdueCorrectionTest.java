@@ -1,6 +1,5 @@
 package io.paywatch.alerts;
 
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paywatch.alerts.delivery.DeliveryMetrics;
 import io.paywatch.contract.AlertDelivery;
@@ -12,14 +11,11 @@ import io.paywatch.schemas.AlertFacts;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,19 +31,11 @@ class OverdueCorrectionTest extends AlertServiceHarness {
 
     @Test
     void anOverdueAlertAboutAnAlreadySettledInvoiceIsLoggedButNeitherEmailedNorWebhooked() throws Exception {
-        List<String> webhookCalls = new CopyOnWriteArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/hook", exchange -> {
-            webhookCalls.add(exchange.getRequestHeaders().getFirst("X-Paywatch-Alert-Id"));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
-        try {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
             startContext();
             String to = "resolved@example.com";
             publish(Fixtures.settings("resolved", to, Language.EN)
-                    .setWebhookUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/hook")
+                    .setWebhookUrl(receiver.url())
                     .setWebhookSecret("whsec_resolved").build());
             // History: paid on 20 February, before this (recent) alert was raised from a backfill.
             publish(settled(Fixtures.alert("res-settled", "resolved", "acme", "Acme", AlertType.INVOICE_OVERDUE),
@@ -71,9 +59,9 @@ class OverdueCorrectionTest extends AlertServiceHarness {
             assertThat(log.get("res-open").getStatus()).isEqualTo(DeliveryStatus.SENT);
             assertThat(log.get("res-correction").getStatus()).isEqualTo(DeliveryStatus.SENT);
             assertThat(mailTo(to)).hasSize(2);
-            assertThat(mail).extracting(m -> m.getHeader("X-Paywatch-Alert-Id")[0])
+            assertThat(mail).extracting(AlertServiceHarness::alertId)
                     .containsExactlyInAnyOrder("res-open", "res-correction");
-            assertThat(webhookCalls).containsExactlyInAnyOrder("res-open", "res-correction");
+            assertThat(receiver.alertIds()).containsExactlyInAnyOrder("res-open", "res-correction");
 
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             assertThat(registry.counter(DeliveryMetrics.EMAILS_SUPPRESSED, "reason", "resolved").count())
@@ -82,8 +70,6 @@ class OverdueCorrectionTest extends AlertServiceHarness {
                     .isEqualTo(1.0);
             assertThat(registry.counter(DeliveryMetrics.EMAILS_SUPPRESSED, "reason", "cooldown").count())
                     .isEqualTo(0.0);
-        } finally {
-            server.stop(0);
         }
     }
 
@@ -131,13 +117,13 @@ class OverdueCorrectionTest extends AlertServiceHarness {
         assertThat(mailTo(to)).hasSize(5);
         Map<String, String> subjects = new HashMap<>();
         for (MimeMessage m : mail) {
-            subjects.put(m.getHeader("X-Paywatch-Alert-Id")[0], subject(m));
+            subjects.put(alertId(m), subject(m));
         }
         assertThat(subjects).containsOnlyKeys("ov-1", "corr-1", "corr-2", "corr-late", "corr-of-sent");
         assertThat(subjects.get("corr-1"))
                 .isEqualTo("Correction: Acme had already settled invoice INV-2025-017 on 21 February 2025, "
                         + "no reminder needed");
-        String body = mailTo(to).stream().filter(m -> header(m).equals("corr-1")).findFirst().map(
+        String body = mailTo(to).stream().filter(m -> alertId(m).equals("corr-1")).findFirst().map(
                 OverdueCorrectionTest::text).orElseThrow();
         assertThat(body).contains("Please disregard our alert that invoice INV-2025-017")
                 .contains("was 4 days past due on 12 March 2025").contains("due on 23 February 2025");
@@ -146,14 +132,14 @@ class OverdueCorrectionTest extends AlertServiceHarness {
         MutableClock.set(Instant.parse("2025-03-12T21:30:00Z"));
         publish(Fixtures.alert("corr-night", "corr", "acme", "Acme", AlertType.OVERDUE_CORRECTED)
                 .setInvoiceIds(List.of("INV-2025-020")).build());
-        AlertDelivery held = awaitLog(l -> l.containsKey("corr-night")).get("corr-night");
+        AlertDelivery held = awaitDelivery("corr-night");
         assertThat(held.getStatus()).isEqualTo(DeliveryStatus.DEFERRED_QUIET_HOURS);
         assertThat(held.getNotBefore()).isEqualTo(Instant.parse("2025-03-13T07:00:00Z"));
         MutableClock.set(Instant.parse("2025-03-13T06:59:00Z"));
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> mailTo(to).size() == 5);
         MutableClock.set(Instant.parse("2025-03-13T07:00:00Z"));
-        assertThat(awaitMail(to, 6)).extracting(OverdueCorrectionTest::header).contains("corr-night");
-        assertThat(awaitLog(l -> l.get("corr-night").getStatus() == DeliveryStatus.SENT)).isNotNull();
+        assertThat(awaitMail(to, 6)).extracting(AlertServiceHarness::alertId).contains("corr-night");
+        assertThat(awaitStatus("corr-night", DeliveryStatus.SENT).getStatus()).isEqualTo(DeliveryStatus.SENT);
     }
 
     private static PaymentAlert withdrawing(PaymentAlert.Builder alert, String withdrawnAlertIds) {
@@ -166,14 +152,6 @@ class OverdueCorrectionTest extends AlertServiceHarness {
         Map<String, String> facts = new HashMap<>(alert.getFacts());
         facts.put(AlertFacts.SETTLED_DATE, settledDate);
         return alert.setFacts(facts).build();
-    }
-
-    private static String header(MimeMessage m) {
-        try {
-            return m.getHeader("X-Paywatch-Alert-Id")[0];
-        } catch (jakarta.mail.MessagingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String text(MimeMessage m) {

@@ -43,8 +43,7 @@ class QuietHoursAndDigestTest extends AlertServiceHarness {
         MimeMessage message = awaitMail(to, 1).get(0);
         assertThat(subject(message)).isEqualTo(
                 "Acme non aveva ancora pagato la fattura INV-2025-017, 17 giorni dopo la scadenza: manda un sollecito");
-        assertThat(awaitLog(l -> l.get("night-1").getStatus() == DeliveryStatus.SENT).get("night-1").getAttempts())
-                .isEqualTo(1);
+        assertThat(awaitStatus("night-1", DeliveryStatus.SENT).getAttempts()).isEqualTo(1);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.paywatch.alerts;
 
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paywatch.alerts.delivery.DeliveryConfiguration;
 import io.paywatch.alerts.delivery.DeliveryMetrics;
@@ -12,12 +11,9 @@ import io.paywatch.contract.PaymentAlert;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,20 +22,12 @@ class StaleAlertTest extends AlertServiceHarness {
 
     @Test
     void alertsOlderThanMaxAlertAgeAreLoggedAndCountedButNotDelivered() throws Exception {
-        List<String> webhookCalls = new CopyOnWriteArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/hook", exchange -> {
-            webhookCalls.add(exchange.getRequestHeaders().getFirst("X-Paywatch-Alert-Id"));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
-        try {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
             startContext();
             assertThat(context.getBean(DeliveryConfiguration.class).maxAlertAge()).isEqualTo(Duration.ofDays(14));
             String to = "backfill@example.com";
             publish(Fixtures.settings("backfill", to, Language.EN)
-                    .setWebhookUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/hook")
+                    .setWebhookUrl(receiver.url())
                     .setWebhookSecret("whsec_stale").build());
             // A backfill: the condition became true 120 days ago. Then today's alert of the same type and client,
             // which must not be held back by a cooldown (the stale one was never emailed), and one exactly at
@@ -59,16 +47,14 @@ class StaleAlertTest extends AlertServiceHarness {
             assertThat(log.get("stale-fresh").getStatus()).isEqualTo(DeliveryStatus.SENT);
             assertThat(log.get("stale-limit").getStatus()).isEqualTo(DeliveryStatus.SENT);
             assertThat(mailTo(to)).hasSize(2);
-            assertThat(mail).extracting(m -> m.getHeader("X-Paywatch-Alert-Id")[0])
+            assertThat(mail).extracting(AlertServiceHarness::alertId)
                     .containsExactlyInAnyOrder("stale-fresh", "stale-limit");
-            assertThat(webhookCalls).containsExactlyInAnyOrder("stale-fresh", "stale-limit");
+            assertThat(receiver.alertIds()).containsExactlyInAnyOrder("stale-fresh", "stale-limit");
 
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             assertThat(registry.counter(DeliveryMetrics.EMAILS_SUPPRESSED, "reason", "stale").count()).isEqualTo(1.0);
             assertThat(registry.counter(DeliveryMetrics.WEBHOOKS_SUPPRESSED, "reason", "stale").count())
                     .isEqualTo(1.0);
-        } finally {
-            server.stop(0);
         }
     }
 

@@ -1,18 +1,13 @@
 package io.paywatch.alerts;
 
-import com.sun.net.httpserver.HttpServer;
 import io.paywatch.contract.AlertDelivery;
 import io.paywatch.contract.AlertType;
 import io.paywatch.contract.DeliveryStatus;
 import io.paywatch.contract.Language;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,19 +21,11 @@ class WebhookTargetTest extends AlertServiceHarness {
 
     @Test
     void aLoopbackWebhookIsRefusedByDefaultAndCalledWhenAllowed() throws Exception {
-        List<String> calls = new CopyOnWriteArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/hook", exchange -> {
-            calls.add(exchange.getRequestHeaders().getFirst("X-Paywatch-Alert-Id"));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
-        try {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
             String to = "ssrf@example.com";
             startContext(Map.of("paywatch.alerts.webhook.allow-private-targets", "false"));
             publish(Fixtures.settings("ssrf", to, Language.EN)
-                    .setWebhookUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/hook")
+                    .setWebhookUrl(receiver.url())
                     .setWebhookSecret("whsec_ssrf").build());
             publish(Fixtures.alert("ssrf-1", "ssrf", "acme", "Acme", AlertType.INVOICE_OVERDUE).build());
 
@@ -48,18 +35,15 @@ class WebhookTargetTest extends AlertServiceHarness {
             assertThat(log.get("ssrf-1#webhook").getDetail()).contains("loopback").contains("127.0.0.1")
                     .doesNotContain("/hook");
             awaitAllAlertsCommitted();
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(calls::isEmpty);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(receiver.alertIds()::isEmpty);
             stopContext();
 
             // The operator allows targets on the local network: the parked webhook is released and delivered.
             MutableClock.set(DAYTIME.plus(Duration.ofMinutes(1)));
             startContext(Map.of("paywatch.alerts.webhook.allow-private-targets", "true"));
-            await().atMost(WAIT).until(() -> calls.contains("ssrf-1"));
-            assertThat(awaitLog(l -> l.get("ssrf-1#webhook").getStatus() == DeliveryStatus.SENT)
-                    .get("ssrf-1#webhook").getAttempts()).isEqualTo(2);
+            await().atMost(WAIT).until(() -> receiver.alertIds().contains("ssrf-1"));
+            assertThat(awaitStatus("ssrf-1#webhook", DeliveryStatus.SENT).getAttempts()).isEqualTo(2);
             assertThat(mailTo(to)).hasSize(1);
-        } finally {
-            server.stop(0);
         }
     }
 }

@@ -1,14 +1,7 @@
 package io.paywatch.producer;
 
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import io.paywatch.testkit.KafkaBrokerExtension;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -16,25 +9,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Metrics by type and reason, health with Kafka, and the OpenAPI document with its UI. */
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OperationsTest implements TestPropertyProvider {
-
-    @Inject
-    EmbeddedServer server;
-
-    RawHttp http;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return TestSupport.properties();
-    }
-
-    @BeforeAll
-    void client() {
-        http = new RawHttp(server.getURL().toString());
-    }
+class OperationsTest extends RunningServiceTest {
 
     @Test
     void prometheusCountsAcceptedAndRejectedByTypeAndReason() {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The one place where the three services hash and compare credentials and recognise placeholder secrets.
@@ -36,6 +37,8 @@ public final class Secrets {
     private static final String[] PLACEHOLDER_MARKERS = {"change_me", "change-me", "changeme", "replace-me",
             "replace_me"};
 
+    private static final String BEARER = "Bearer ";
+
     private Secrets() {
     }
 
@@ -57,7 +60,49 @@ public final class Secrets {
         if (presentedKey == null || configuredSha256Hex == null) {
             return false;
         }
-        return MessageDigest.isEqual(sha256Hex(presentedKey).getBytes(StandardCharsets.US_ASCII),
+        return digestEquals(sha256Hex(presentedKey).getBytes(StandardCharsets.US_ASCII), configuredSha256Hex);
+    }
+
+    /**
+     * The key an {@code Authorization} header value carries under the {@code Bearer} scheme (the scheme name in
+     * any case, RFC 7235), surrounding blanks stripped.
+     *
+     * @return the key, or null when the header is missing, names another scheme or carries only blanks
+     */
+    public static String bearerKey(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        String key = authorization.substring(BEARER.length()).strip();
+        return key.isEmpty() ? null : key;
+    }
+
+    /**
+     * The last of {@code candidates} whose configured hex SHA-256 ({@code sha256HexOf}, as in
+     * {@link #matchesSha256Hex}) {@code presentedKey} hashes to. Every candidate is compared in constant time,
+     * whether or not an earlier one matched, so timing tells neither whether a key is known nor whose it is.
+     *
+     * @param sha256HexOf a candidate's configured hash; candidates whose hash is null never match
+     * @return the matching candidate, or null when none matches or {@code presentedKey} is null
+     */
+    public static <T> T lastMatchingSha256Hex(String presentedKey, Iterable<T> candidates,
+            Function<? super T, String> sha256HexOf) {
+        if (presentedKey == null) {
+            return null;
+        }
+        byte[] presented = sha256Hex(presentedKey).getBytes(StandardCharsets.US_ASCII);
+        T match = null;
+        for (T candidate : candidates) {
+            String hash = sha256HexOf.apply(candidate);
+            if (hash != null && digestEquals(presented, hash)) {
+                match = candidate;
+            }
+        }
+        return match;
+    }
+
+    private static boolean digestEquals(byte[] presentedSha256Hex, String configuredSha256Hex) {
+        return MessageDigest.isEqual(presentedSha256Hex,
                 configuredSha256Hex.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -91,6 +136,24 @@ public final class Secrets {
             }
         });
         return sorted.keySet();
+    }
+
+    /**
+     * The start-up rule every service's {@code PlaceholderSecretsCheck} applies: the names of the settings in
+     * {@code settings} that hold a placeholder ({@link #placeholderSettings}), for the caller to log as a warning.
+     *
+     * @param service                 the service named in the error
+     * @param allowPlaceholderSecrets {@code paywatch.security.allow-placeholder-secrets}
+     * @return the offending setting names, sorted; empty when there are none
+     * @throws IllegalStateException ({@link #placeholderError}) when there are some and they are not allowed
+     */
+    public static Set<String> refusePlaceholders(String service, Map<String, String> settings,
+            boolean allowPlaceholderSecrets) {
+        Set<String> found = placeholderSettings(settings);
+        if (!found.isEmpty() && !allowPlaceholderSecrets) {
+            throw new IllegalStateException(placeholderError(service, found));
+        }
+        return found;
     }
 
     /**

@@ -1,9 +1,6 @@
 package io.paywatch.producer.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.paywatch.schemas.Secrets;
 
 /**
  * Hex SHA-256 of an API key, the form keys are configured in. Run as
@@ -17,12 +14,7 @@ public final class ApiKeyHash {
 
     /** Lower-case hex SHA-256 of the UTF-8 key. */
     public static String of(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Secrets.sha256Hex(key);
     }
 
     public static void main(String[] args) {

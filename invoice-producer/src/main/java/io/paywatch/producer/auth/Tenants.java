@@ -2,13 +2,11 @@ package io.paywatch.producer.auth;
 
 import io.micronaut.http.HttpStatus;
 import io.paywatch.producer.problem.ProblemException;
+import io.paywatch.schemas.Secrets;
 import jakarta.inject.Singleton;
 
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,8 +16,6 @@ import java.util.Optional;
  */
 @Singleton
 public class Tenants {
-
-    private static final String BEARER = "Bearer ";
 
     private final Map<String, TenantConfiguration> byId = new HashMap<>();
 
@@ -38,22 +34,12 @@ public class Tenants {
      * @throws ProblemException 401 when the header is missing, malformed or the key unknown
      */
     public TenantConfiguration authenticate(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        String key = Secrets.bearerKey(authorization);
+        if (key == null) {
             throw unauthorized("missing Authorization: Bearer <api key>");
         }
-        String key = authorization.substring(BEARER.length()).strip();
-        if (key.isEmpty()) {
-            throw unauthorized("missing Authorization: Bearer <api key>");
-        }
-        byte[] presented = ApiKeyHash.of(key).getBytes(StandardCharsets.US_ASCII);
-        TenantConfiguration match = null;
-        for (TenantConfiguration t : byId.values()) {
-            String hash = t.getApiKeySha256();
-            if (hash != null && MessageDigest.isEqual(presented,
-                    hash.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
-                match = t;
-            }
-        }
+        TenantConfiguration match = Secrets.lastMatchingSha256Hex(key, byId.values(),
+                TenantConfiguration::getApiKeySha256);
         if (match == null) {
             throw unauthorized("unknown API key");
         }

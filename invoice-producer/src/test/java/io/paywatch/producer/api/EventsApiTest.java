@@ -1,8 +1,6 @@
 package io.paywatch.producer.api;
 
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.paywatch.contract.InvoiceDueDateChanged;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceIssued;
@@ -12,44 +10,21 @@ import io.paywatch.contract.MessageReceived;
 import io.paywatch.contract.MessageSent;
 import io.paywatch.contract.PaymentReceived;
 import io.paywatch.contract.SourceSystem;
-import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.RunningServiceTest;
 import io.paywatch.producer.TestSupport;
-import io.paywatch.testkit.KafkaBrokerExtension;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static io.paywatch.producer.TestSupport.KEY;
 import static io.paywatch.producer.TestSupport.OTHER_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EventsApiTest implements TestPropertyProvider {
-
-    @Inject
-    EmbeddedServer server;
-
-    RawHttp http;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return TestSupport.properties();
-    }
-
-    @BeforeAll
-    void client() {
-        http = new RawHttp(server.getURL().toString());
-    }
+class EventsApiTest extends RunningServiceTest {
 
     static String issued(String eventId, String client, String invoice) {
         return """

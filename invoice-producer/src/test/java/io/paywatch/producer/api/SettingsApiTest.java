@@ -1,21 +1,14 @@
 package io.paywatch.producer.api;
 
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.paywatch.contract.FreelancerSettings;
-import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.RunningServiceTest;
 import io.paywatch.producer.TestSupport;
 import io.paywatch.schemas.Topics;
-import io.paywatch.testkit.KafkaBrokerExtension;
 import io.paywatch.testkit.KafkaTestClients;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,25 +20,8 @@ import static io.paywatch.producer.TestSupport.KEY;
 import static io.paywatch.producer.TestSupport.OTHER_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SettingsApiTest implements TestPropertyProvider {
-
-    @Inject
-    EmbeddedServer server;
-
-    RawHttp http;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return TestSupport.properties();
-    }
-
-    @BeforeAll
-    void client() {
-        http = new RawHttp(server.getURL().toString());
-    }
+class SettingsApiTest extends RunningServiceTest {
 
     HttpResponse<String> put(String json, String key) {
         return http.send("PUT", "/v1/settings", json.getBytes(StandardCharsets.UTF_8),

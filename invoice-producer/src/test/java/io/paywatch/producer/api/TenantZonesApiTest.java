@@ -1,26 +1,19 @@
 package io.paywatch.producer.api;
 
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.InvoiceIssued;
-import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.RunningServiceTest;
 import io.paywatch.producer.TestSupport;
 import io.paywatch.schemas.TopicBootstrap;
 import io.paywatch.schemas.Topics;
-import io.paywatch.testkit.KafkaBrokerExtension;
 import io.paywatch.testkit.KafkaTestClients;
 import io.paywatch.testkit.SharedKafka;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -38,16 +31,9 @@ import static org.awaitility.Awaitility.await;
  * started (tenant "other", Asia/Tokyo), the configured zone of a tenant without settings (acme, Los Angeles),
  * and settings just saved through {@code PUT /v1/settings} (acme moves to New York), used by the next request.
  */
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
-class TenantZonesApiTest implements TestPropertyProvider {
-
-    @Inject
-    EmbeddedServer server;
-
-    RawHttp http;
+class TenantZonesApiTest extends RunningServiceTest {
 
     @Override
     public Map<String, String> getProperties() {
@@ -66,14 +52,9 @@ class TenantZonesApiTest implements TestPropertyProvider {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        Map<String, String> p = new java.util.HashMap<>(TestSupport.properties());
+        Map<String, String> p = new java.util.HashMap<>(super.getProperties());
         p.put("paywatch.tenants.acme.timezone", "America/Los_Angeles");
         return p;
-    }
-
-    @BeforeAll
-    void client() {
-        http = new RawHttp(server.getURL().toString());
     }
 
     InvoiceIssued post(String key, String eventId, String issuedAt, int terms) {

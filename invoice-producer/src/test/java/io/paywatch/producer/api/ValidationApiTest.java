@@ -2,23 +2,17 @@ package io.paywatch.producer.api;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.paywatch.contract.InvoiceIssued;
 import io.paywatch.contract.PaymentReceived;
-import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.RunningServiceTest;
 import io.paywatch.producer.TestSupport;
 import io.paywatch.schemas.Topics;
-import io.paywatch.testkit.KafkaBrokerExtension;
 import io.paywatch.testkit.KafkaTestClients;
 import jakarta.inject.Inject;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.avro.specific.SpecificRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -33,28 +27,11 @@ import static io.paywatch.producer.TestSupport.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every bad-input class: exact status, problem+json, and the field at fault. */
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ValidationApiTest implements TestPropertyProvider {
-
-    @Inject
-    EmbeddedServer server;
+class ValidationApiTest extends RunningServiceTest {
 
     @Inject
     JsonMapper mapper;
-
-    RawHttp http;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return TestSupport.properties();
-    }
-
-    @BeforeAll
-    void client() {
-        http = new RawHttp(server.getURL().toString());
-    }
 
     static String invoice(String eventId, String clientId, String invoiceId, long amount, String currency,
             String issuedAt, String dueAt) {

@@ -1,19 +1,12 @@
 package io.paywatch.producer.publish;
 
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
-import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.RunningServiceTest;
 import io.paywatch.producer.TestSupport;
-import io.paywatch.testkit.KafkaBrokerExtension;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -23,22 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Benchmark-style: POSTs batches of 1,000 events and prints the latency of each 202 (validation + one Kafka
  * transaction, acks=all). Asserts only correctness: every batch accepted and every event on the topic.
  */
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BatchThroughputTest implements TestPropertyProvider {
+class BatchThroughputTest extends RunningServiceTest {
 
     static final int BATCH = 1000;
     static final int WARMUP = 2;
     static final int MEASURED = 5;
-
-    @Inject
-    EmbeddedServer server;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return TestSupport.properties();
-    }
 
     static String batch(int round) {
         return IntStream.range(0, BATCH).mapToObj(i -> """
@@ -50,7 +33,6 @@ class BatchThroughputTest implements TestPropertyProvider {
 
     @Test
     void batchesOfAThousandArePublishedAndTimed() {
-        RawHttp http = new RawHttp(server.getURL().toString());
         int rounds = WARMUP + MEASURED;
         double[] millis = new double[MEASURED];
         int bodyBytes = 0;

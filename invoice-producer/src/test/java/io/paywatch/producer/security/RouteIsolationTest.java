@@ -1,17 +1,13 @@
 package io.paywatch.producer.security;
 
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.micronaut.web.router.Router;
 import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.RunningServiceTest;
 import io.paywatch.producer.TestSupport;
 import io.paywatch.producer.webhook.Hmac;
-import io.paywatch.testkit.KafkaBrokerExtension;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,25 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to the tenant in its path: a payload signed with tenant acme's secret, sent to another tenant's endpoint, is
  * unverifiable there and gets the same 401 as any bad signature.
  */
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RouteIsolationTest implements TestPropertyProvider {
-
-    @Inject
-    EmbeddedServer server;
+class RouteIsolationTest extends RunningServiceTest {
 
     @Inject
     Router router;
 
-    @Override
-    public Map<String, String> getProperties() {
-        return TestSupport.properties();
-    }
-
     @Test
     void everyRouteKeepsTenantsApart() {
-        RawHttp http = new RawHttp(server.getURL().toString());
         Map<String, Runnable> cases = new LinkedHashMap<>();
         cases.put("POST /v1/events", () -> {
             String event = """

@@ -2,22 +2,16 @@ package io.paywatch.producer.strict;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.paywatch.contract.InvoiceIssued;
-import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.RunningServiceTest;
 import io.paywatch.producer.TestSupport;
 import io.paywatch.producer.webhook.Hmac;
 import io.paywatch.schemas.Topics;
-import io.paywatch.testkit.KafkaBrokerExtension;
 import io.paywatch.testkit.KafkaTestClients;
 import jakarta.inject.Inject;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -38,10 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing truncated, and every refusal a problem+json naming the JSON pointer of the field and a reason that
  * never leaks a Java class name.
  */
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StrictJsonApiTest implements TestPropertyProvider {
+class StrictJsonApiTest extends RunningServiceTest {
 
     /** What a leaked Java name looks like: a package path, a class-like suffix or one of our record names. */
     static final Pattern JAVA_NAME = Pattern.compile(
@@ -49,22 +41,7 @@ class StrictJsonApiTest implements TestPropertyProvider {
                     + "|JsonNode|\\bLong\\b|\\bInteger\\b|`");
 
     @Inject
-    EmbeddedServer server;
-
-    @Inject
     JsonMapper mapper;
-
-    RawHttp http;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return TestSupport.properties();
-    }
-
-    @BeforeAll
-    void client() {
-        http = new RawHttp(server.getURL().toString());
-    }
 
     static String invoice(String eventId, String amountMinorJson) {
         return """

@@ -1,26 +1,19 @@
 package io.paywatch.producer.webhook;
 
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceIssued;
 import io.paywatch.contract.InvoiceVoided;
 import io.paywatch.contract.PaymentReceived;
 import io.paywatch.contract.SourceSystem;
 import io.paywatch.contract.VoidReason;
-import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.RunningServiceTest;
 import io.paywatch.producer.TestSupport;
 import io.paywatch.schemas.Topics;
-import io.paywatch.testkit.KafkaBrokerExtension;
 import io.paywatch.testkit.KafkaTestClients;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -35,25 +28,8 @@ import static io.paywatch.producer.TestSupport.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Stripe, QuickBooks and Xero webhooks: signatures verified against known secrets, with a pinned clock. */
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebhookTest implements TestPropertyProvider {
-
-    @Inject
-    EmbeddedServer server;
-
-    RawHttp http;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return TestSupport.properties();
-    }
-
-    @BeforeAll
-    void client() {
-        http = new RawHttp(server.getURL().toString());
-    }
+class WebhookTest extends RunningServiceTest {
 
     static final long ISSUED = Instant.parse("2025-05-01T10:00:00Z").getEpochSecond();
     static final long DUE = Instant.parse("2025-05-31T10:00:00Z").getEpochSecond();

@@ -28,12 +28,10 @@ public class PlaceholderSecretsCheck {
             settings.put("paywatch.tenants." + t.getTenantId() + ".api-key-sha256", t.getApiKeySha256());
         }
         settings.put("paywatch.security.ops-token-sha256", security.opsTokenSha256());
-        Set<String> found = Secrets.placeholderSettings(settings);
+        Set<String> found = Secrets.refusePlaceholders("stream-processor", settings,
+                security.allowPlaceholderSecrets());
         if (found.isEmpty()) {
             return;
-        }
-        if (!security.allowPlaceholderSecrets()) {
-            throw new IllegalStateException(Secrets.placeholderError("stream-processor", found));
         }
         LOG.warn("Placeholder secrets in {} accepted because paywatch.security.allow-placeholder-secrets=true: "
                 + "development only", found);

@@ -1,28 +1,21 @@
 package io.paywatch.producer.webhook.stripe;
 
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceIssued;
 import io.paywatch.contract.InvoiceVoided;
 import io.paywatch.contract.Money;
 import io.paywatch.contract.PaymentReceived;
 import io.paywatch.contract.VoidReason;
-import io.paywatch.producer.RawHttp;
+import io.paywatch.producer.RunningServiceTest;
 import io.paywatch.producer.TestSupport;
 import io.paywatch.producer.webhook.Hmac;
 import io.paywatch.schemas.Topics;
-import io.paywatch.testkit.KafkaBrokerExtension;
 import io.paywatch.testkit.KafkaTestClients;
-import jakarta.inject.Inject;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -41,30 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stream-processor's {@code StripeAmountOwedTopologyTest} feeds to the production topology (same ids,
  * amounts and times), where the invoice settles with nothing outstanding and no overdue alert.
  */
-@ExtendWith(KafkaBrokerExtension.class)
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StripeAmountOwedBrokerTest implements TestPropertyProvider {
+class StripeAmountOwedBrokerTest extends RunningServiceTest {
 
     static final long FINALIZED = Instant.parse("2025-05-01T10:00:00Z").getEpochSecond();
     static final long DUE = Instant.parse("2025-05-31T10:00:00Z").getEpochSecond();
     static final long CREDITED = Instant.parse("2025-05-10T09:00:00Z").getEpochSecond();
     static final long PAID = Instant.parse("2025-05-20T15:30:00Z").getEpochSecond();
-
-    @Inject
-    EmbeddedServer server;
-
-    RawHttp http;
-
-    @Override
-    public Map<String, String> getProperties() {
-        return TestSupport.properties();
-    }
-
-    @BeforeAll
-    void client() {
-        http = new RawHttp(server.getURL().toString());
-    }
 
     HttpResponse<String> post(String body) {
         long t = NOW.getEpochSecond();
