@@ -50,7 +50,7 @@ import static org.awaitility.Awaitility.await;
  * <p>Runs on its own tenant ({@code fuzz}) on freshly reset topics; every fault is chosen so that the body
  * can never be valid, so any 2xx is a bug.
  */
-class MalformedJsonProperties {
+class MalformedJsonPropertiesTest {
 
     static final String TENANT = "fuzz";
     static final String KEY = "fuzz-test-key";
