@@ -223,7 +223,7 @@ public final class EndToEndSuite {
                     commonProps, logDir);
             services.add(alerts);
             for (ServiceProcess s : services) {
-                s.awaitHealthy(Duration.ofSeconds(240));
+                s.awaitHealthy(Duration.ofSeconds(600));
             }
             out.printf(Locale.ROOT, "[e2e] invoice-producer, stream-processor, alert-service healthy after %.1f s "
                             + "(%s; processor allowed-lateness %s, replay-idle %s); logs in %s%n",

@@ -193,7 +193,7 @@ public final class IngestSuite {
         long t0 = System.nanoTime();
         try (ServiceProcess service = ServiceProcess.start("invoice-producer", port, options.serviceJvm(), env, props,
                 logDir)) {
-            service.awaitHealthy(Duration.ofSeconds(180));
+            service.awaitHealthy(Duration.ofSeconds(600));
             out.printf(Locale.ROOT, "[ingest] invoice-producer (pid %d, %s%s) healthy after %.1f s; log %s%n",
                     service.pid(), options.serviceJvm(), options.serviceProps().isEmpty() ? ""
                             : ", " + options.serviceProps(), secondsSince(t0), service.log());
