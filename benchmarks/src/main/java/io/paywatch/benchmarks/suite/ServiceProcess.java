@@ -40,6 +40,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final ScheduledExecutorService sampler;
     private final AtomicLong peakRssKiB = new AtomicLong();
     private volatile double lastRssMiB;
+    /** Stops the child when this JVM is stopped (Ctrl-C, a killed test fork) before {@link #close} ran. */
+    private final Thread stopOnExit;
 
     private ServiceProcess(String module, Process process, Path log, int port) {
         this.module = module;
@@ -52,6 +54,8 @@ public final class ServiceProcess implements AutoCloseable {
             return t;
         });
         sampler.scheduleAtFixedRate(this::sample, 0, 200, TimeUnit.MILLISECONDS);
+        stopOnExit = new Thread(process::destroy, "stop-" + module);
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /** The newest runnable jar of {@code module} under {@code <root>/<module>/target}. */
@@ -175,6 +179,11 @@ public final class ServiceProcess implements AutoCloseable {
     @Override
     public void close() {
         sampler.shutdownNow();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or has run: it stops the child itself.
+        }
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
