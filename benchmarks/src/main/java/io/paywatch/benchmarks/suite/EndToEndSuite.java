@@ -78,6 +78,7 @@ public final class EndToEndSuite {
                 String v = i + 1 < args.length ? args[i + 1] : null;
                 switch (a) {
                     case "--suite" -> i++;
+                    case "--help", "-h" -> throw new IllegalArgumentException(HELP);
                     case "--alerts" -> { alerts = Integer.parseInt(v); i++; }
                     case "--controls" -> { controls = Integer.parseInt(v); i++; }
                     case "--warmup" -> { warmup = Integer.parseInt(v); i++; }

@@ -71,6 +71,7 @@ public final class IngestSuite {
                 String v = i + 1 < args.length ? args[i + 1] : null;
                 switch (a) {
                     case "--suite" -> i++;
+                    case "--help", "-h" -> throw new IllegalArgumentException(HELP);
                     case "--batches" -> { o = o.with(Integer.parseInt(v), o.batchSize, o.warmupBatches, o.httpClients,
                             o.singleEvents, o.singleClients, o.rounds, o.serviceJvm, o.bootstrap); i++; }
                     case "--batch-size" -> { o = o.with(o.batches, Integer.parseInt(v), o.warmupBatches, o.httpClients,
