@@ -436,9 +436,10 @@ public final class EndToEndSuite {
         // UTC, no quiet hours (equal start and end), immediate delivery: the email is not held for the night.
         String body = "{\"notificationEmail\":\"freelancer@bench.example\",\"timezone\":\"UTC\","
                 + "\"quietHoursStartMinute\":0,\"quietHoursEndMinute\":0}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(producer.baseUrl() + "/v1/settings"))
-                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = Retry503.send(http, HttpRequest.newBuilder(URI.create(producer.baseUrl()
+                + "/v1/settings")).header("Authorization", "Bearer " + apiKey).header("Content-Type",
+                "application/json").timeout(Duration.ofSeconds(60)).PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build(), null);
         if (r.statusCode() != 202) {
             throw new IllegalStateException("PUT /v1/settings answered " + r.statusCode() + ": " + r.body());
         }
@@ -452,10 +453,10 @@ public final class EndToEndSuite {
 
     private void postBatch(ServiceProcess producer, List<String> events) throws Exception {
         String body = events.size() == 1 ? events.get(0) : "[" + String.join(",", events) + "]";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(producer.baseUrl() + "/v1/events"))
-                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = Retry503.send(http, HttpRequest.newBuilder(URI.create(producer.baseUrl()
+                + "/v1/events")).header("Authorization", "Bearer " + apiKey).header("Content-Type",
+                "application/json").timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), null);
         if (r.statusCode() != 202) {
             throw new IllegalStateException("POST /v1/events answered " + r.statusCode() + ": "
                     + IngestSuite.abbreviate(r.body()));

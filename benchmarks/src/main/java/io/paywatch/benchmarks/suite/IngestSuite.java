@@ -138,6 +138,8 @@ public final class IngestSuite {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger eventSeq = new AtomicInteger();
+    /** Requests answered 503 (Kafka did not commit in time) and sent again after Retry-After, as a client would. */
+    private final AtomicInteger retried = new AtomicInteger();
 
     IngestSuite(Options options, PrintStream out) {
         this.options = options;
@@ -267,6 +269,7 @@ public final class IngestSuite {
             out.printf(Locale.ROOT, "[ingest] %-44s %12.1f MiB peak, %.1f MiB at end (target <= 384: %s)%n",
                     "invoice-producer RSS (VmRSS)", peak, service.lastRssMiB(), peak <= 384 ? "met" : "MISSED");
             out.printf(Locale.ROOT, "[ingest] %-44s %,12d%n", "records on invoice-events", onTopic);
+            out.printf(Locale.ROOT, "[ingest] %-44s %,12d%n", "requests retried after a 503", retried.get());
 
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("suite", SUITE);
@@ -289,6 +292,7 @@ public final class IngestSuite {
             json.put("serviceRssPeakMiB", peak);
             json.put("serviceRssTargetMiB", 384);
             json.put("recordsOnTopic", onTopic);
+            json.put("retriedAfter503", retried.get());
             Machine.writeResults(SUITE, json, out);
             return new Result(rawEvents, rawPerSec, apiEvents, apiPerSec, ratio, singles, webhookPerSec, singles,
                     jsonPerSec, peak, onTopic, json);
@@ -370,11 +374,10 @@ public final class IngestSuite {
         String expected = "\"accepted\":" + size;
         return concurrently(options.httpClients(), () -> {
             for (int b = next.getAndIncrement(); b < batches; b = next.getAndIncrement()) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
+                HttpResponse<String> r = Retry503.send(http, HttpRequest.newBuilder(uri)
                         .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(60))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(b))).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(b))).build(), retried);
                 if (r.statusCode() != 202 || !r.body().contains(expected)) {
                     throw new IllegalStateException("POST /v1/events answered " + r.statusCode() + ": "
                             + abbreviate(r.body()) + "\n" + service.tail());
@@ -395,29 +398,33 @@ public final class IngestSuite {
         return concurrently(options.singleClients(), () -> {
             for (int i = next.getAndIncrement(); i < events; i = next.getAndIncrement()) {
                 int n = first + i;
-                HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json");
-                String body;
-                int expect;
+                HttpResponse<String> r;
                 if (webhook) {
-                    body = stripeFinalized(n);
-                    long t = Instant.now().getEpochSecond();
-                    req.header("Stripe-Signature", "t=" + t + ",v1=" + hmacHex(stripeSecret, t + "." + body));
-                    expect = 200;
+                    String body = stripeFinalized(n);
+                    // Signed afresh for every attempt, as Stripe does: a retry carries a current timestamp.
+                    r = Retry503.send(http, () -> {
+                        long t = Instant.now().getEpochSecond();
+                        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .header("Stripe-Signature", "t=" + t + ",v1=" + hmacHex(stripeSecret, t + "." + body))
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    }, retried);
                 } else {
-                    body = eventJson(n);
-                    req.header("Authorization", "Bearer " + apiKey);
-                    expect = 202;
+                    r = Retry503.send(http, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json").header("Authorization", "Bearer " + apiKey)
+                            .POST(HttpRequest.BodyPublishers.ofString(eventJson(n))).build(), retried);
                 }
-                HttpResponse<String> r = http.send(req.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != expect || (webhook && r.body().contains("ignored"))) {
-                    throw new IllegalStateException((webhook ? "Stripe webhook" : "POST /v1/events") + " answered "
-                            + r.statusCode() + ": " + abbreviate(r.body()) + "\n" + service.tail());
-                }
+                check(r, webhook ? 200 : 202, webhook, service);
             }
             return null;
         });
+    }
+
+    private static void check(HttpResponse<String> r, int expect, boolean webhook, ServiceProcess service) {
+        if (r.statusCode() != expect || (webhook && r.body().contains("ignored"))) {
+            throw new IllegalStateException((webhook ? "Stripe webhook" : "POST /v1/events") + " answered "
+                    + r.statusCode() + ": " + abbreviate(r.body()) + "\n" + service.tail());
+        }
     }
 
     /** A Stripe {@code invoice.finalized} event with Stripe's field types; one invoice per event. */
