@@ -139,6 +139,23 @@ public final class TopologyThroughput {
 
     /** Runs the benchmark with flags (see {@link BenchmarkOptions#usage()}), on an embedded broker by default. */
     public static void main(String[] args) throws Exception {
+        // --suite ingest | e2e | topology (the default): one documented command for every suite (README).
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--suite")) {
+                switch (args[i + 1]) {
+                    case "ingest" -> io.paywatch.benchmarks.suite.IngestSuite.main(args);
+                    case "e2e" -> io.paywatch.benchmarks.suite.EndToEndSuite.main(args);
+                    case "topology" -> {
+                        List<String> rest = new ArrayList<>(List.of(args));
+                        rest.remove(i + 1);
+                        rest.remove(i);
+                        main(rest.toArray(String[]::new));
+                    }
+                    default -> System.out.println("--suite is one of topology, ingest, e2e; was " + args[i + 1]);
+                }
+                return;
+            }
+        }
         BenchmarkOptions options;
         try {
             options = BenchmarkOptions.parse(args);
