@@ -465,15 +465,21 @@ public final class EndToEndSuite {
 
     private String issued(String client, String invoice, Instant at, int terms) {
         return "{\"type\":\"InvoiceIssued\",\"eventId\":\"" + id(client, "iss-" + invoice) + "\",\"clientId\":\""
-                + clientId(client) + "\",\"clientName\":\"" + client + "\",\"invoiceId\":\"" + invoice
+                + clientId(client) + "\",\"clientName\":\"" + client + "\",\"invoiceId\":\""
+                + invoiceId(client, invoice)
                 + "\",\"issuedAt\":\"" + at + "\",\"paymentTermsDays\":" + terms
                 + ",\"amount\":{\"amountMinor\":100000,\"currency\":\"EUR\"}}";
     }
 
     private String paid(String client, String invoice, Instant at) {
         return "{\"type\":\"PaymentReceived\",\"eventId\":\"" + id(client, "pay-" + invoice) + "\",\"clientId\":\""
-                + clientId(client) + "\",\"invoiceId\":\"" + invoice + "\",\"paidAt\":\"" + at
+                + clientId(client) + "\",\"invoiceId\":\"" + invoiceId(client, invoice) + "\",\"paidAt\":\"" + at
                 + "\",\"amount\":{\"amountMinor\":100000,\"currency\":\"EUR\"}}";
+    }
+
+    /** Invoice ids are unique within the tenant (the contract), so each client's "A" and "B" are its own. */
+    private static String invoiceId(String client, String invoice) {
+        return clientId(client) + "-" + invoice;
     }
 
     private static String clientId(String name) {
