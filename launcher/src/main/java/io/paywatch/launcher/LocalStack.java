@@ -9,6 +9,7 @@ import io.paywatch.launcher.mail.TenantAddresses;
 import io.paywatch.launcher.ops.LocalPrometheus;
 import io.paywatch.launcher.services.Service;
 import io.paywatch.launcher.services.ServiceJars;
+import io.paywatch.schemas.Secrets;
 import io.paywatch.schemas.TopicBootstrap;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -119,8 +120,8 @@ public final class LocalStack implements AutoCloseable {
                         String expected = credentials.key(tenant);
                         // Compared as hashes in constant time: no timing hint about the key.
                         return expected != null && MessageDigest.isEqual(
-                                Credentials.sha256Hex(expected).getBytes(StandardCharsets.US_ASCII),
-                                Credentials.sha256Hex(key).getBytes(StandardCharsets.US_ASCII));
+                                Secrets.sha256Hex(expected).getBytes(StandardCharsets.US_ASCII),
+                                Secrets.sha256Hex(key).getBytes(StandardCharsets.US_ASCII));
                     }
 
                     @Override
@@ -164,7 +165,7 @@ public final class LocalStack implements AutoCloseable {
         // Avro 1.12 only decodes trusted classes; the contract package is ours.
         props.put("org.apache.avro.SERIALIZABLE_PACKAGES", "io.paywatch.contract");
         for (String tenant : credentials.tenants()) {
-            props.put("paywatch.tenants." + tenant + ".api-key-sha256", Credentials.sha256Hex(credentials.key(tenant)));
+            props.put("paywatch.tenants." + tenant + ".api-key-sha256", Secrets.sha256Hex(credentials.key(tenant)));
         }
         if (s == Service.STREAM_PROCESSOR) {
             // State survives restarts next to the broker's data; the query API routes by application.server.
@@ -206,7 +207,7 @@ public final class LocalStack implements AutoCloseable {
      */
     private void passWebhookSecrets(Map<String, String> env) throws IOException {
         Credentials.TenantSecrets demoSecrets = credentials.secrets(DEMO_TENANT);
-        env.put("PAYWATCH_DEMO_API_KEY_SHA256", Credentials.sha256Hex(demoSecrets.apiKey()));
+        env.put("PAYWATCH_DEMO_API_KEY_SHA256", Secrets.sha256Hex(demoSecrets.apiKey()));
         env.put("PAYWATCH_DEMO_STRIPE_SECRET", demoSecrets.stripeSecret());
         env.put("PAYWATCH_DEMO_QUICKBOOKS_TOKEN", demoSecrets.quickbooksToken());
         env.put("PAYWATCH_DEMO_XERO_KEY", demoSecrets.xeroKey());
@@ -214,7 +215,7 @@ public final class LocalStack implements AutoCloseable {
         for (String tenant : credentials.tenants()) {
             Credentials.TenantSecrets t = credentials.secrets(tenant);
             String prefix = "paywatch.tenants." + tenant + ".";
-            p.setProperty(prefix + "api-key-sha256", Credentials.sha256Hex(t.apiKey()));
+            p.setProperty(prefix + "api-key-sha256", Secrets.sha256Hex(t.apiKey()));
             p.setProperty(prefix + "stripe-endpoint-secret", t.stripeSecret());
             p.setProperty(prefix + "quickbooks-verifier-token", t.quickbooksToken());
             p.setProperty(prefix + "xero-webhook-key", t.xeroKey());

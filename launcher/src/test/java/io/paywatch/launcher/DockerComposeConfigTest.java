@@ -1,5 +1,6 @@
 package io.paywatch.launcher;
 
+import io.paywatch.schemas.Secrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,7 +95,7 @@ class DockerComposeConfigTest {
         String apiKey = printed.lines().filter(l -> l.contains("API key")).findFirst().orElseThrow()
                 .replaceAll(".*(pw_\\S+).*", "$1");
         assertThat(Files.readString(secrets.resolve("tenants.yml"))).contains("demo:")
-                .contains("api-key-sha256: " + Credentials.sha256Hex(apiKey));
+                .contains("api-key-sha256: " + Secrets.sha256Hex(apiKey));
         for (String file : List.of("tenants.yml", "invoice-producer.env", "grafana-admin-password")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve(file))))
                     .as(file).isEqualTo("rw-------");
@@ -113,7 +114,7 @@ class DockerComposeConfigTest {
         String config = Files.readString(root.resolve("ops/config/paywatch.yml"));
         assertThat(compose + config).doesNotContain("whsec_", "GF_SECURITY_ADMIN_PASSWORD:")
                 .doesNotContainPattern("api-key-sha256: *[0-9a-fA-F]{64}")
-                .doesNotContain(Credentials.sha256Hex("paywatch-compose-demo-key"));
+                .doesNotContain(Secrets.sha256Hex("paywatch-compose-demo-key"));
         assertThat(compose).contains("secrets-init:", "service_completed_successfully",
                 "GF_SECURITY_ADMIN_PASSWORD__FILE", ". /secrets/invoice-producer.env")
                 .doesNotContainPattern("- \"\\d+:\\d+\"");
