@@ -203,6 +203,8 @@
     const box = document.getElementById('dtp-chart');
     clear(box);
     const history = (profile.payments && profile.payments.history) || [];
+    // Settlement dates are calendar dates in the tenant's zone, as in the API's figures (days to pay counts them).
+    const zone = profile.timezone || state.zone;
     const W = 520, H = 220, L = 36, R = 10, T = 10, B = 26;
     const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Days to pay per settled invoice' });
     const maxY = Math.max(NORM_DAYS + 10, ...history.map(h => h.daysToPay)) * 1.1;
@@ -223,11 +225,11 @@
       s.appendChild(svg('polyline', { class: 'trend', points: pts.join(' ') }));
       history.forEach((h, i) => {
         const c = svg('circle', { class: h.daysLate > 0 ? 'dot late' : 'dot', cx: x(i), cy: y(h.daysToPay), r: 4 });
-        c.appendChild(svg('title', {}, `${h.invoiceId}: ${h.daysToPay} days (settled ${day(h.settledAt)})`));
+        c.appendChild(svg('title', {}, `${h.invoiceId}: ${h.daysToPay} days (settled ${dayIn(h.settledAt, zone)})`));
         s.appendChild(c);
       });
-      s.appendChild(svg('text', { x: L, y: H - 8 }, day(history[0].settledAt)));
-      s.appendChild(svg('text', { x: W - R - 64, y: H - 8 }, day(history[history.length - 1].settledAt)));
+      s.appendChild(svg('text', { x: L, y: H - 8 }, dayIn(history[0].settledAt, zone)));
+      s.appendChild(svg('text', { x: W - R - 64, y: H - 8 }, dayIn(history[history.length - 1].settledAt, zone)));
     } else {
       s.appendChild(svg('text', { x: L + 10, y: H / 2 }, 'No settled invoices yet'));
     }
@@ -263,6 +265,7 @@
     const box = document.getElementById('ghost-chart');
     clear(box);
     const episodes = (profile.responsiveness && profile.responsiveness.ghostingTimeline) || [];
+    const zone = profile.timezone || state.zone;
     // Ends today (the server's clock), not at the client's last event: silence is the point of this chart.
     const asOf = profile.receivables && profile.receivables.asOf;
     const end = asOf ? Date.parse(asOf) : Date.now();
@@ -280,7 +283,7 @@
       const a = Date.parse(e.startedAt), b = e.endedAt ? Date.parse(e.endedAt) : end;
       const r = svg('rect', { class: e.endedAt ? 'episode' : 'episode ongoing', x: x(a), y: 30,
         width: Math.max(3, x(b) - x(a)), height: 16, rx: 3 });
-      r.appendChild(svg('title', {}, `${day(e.startedAt)} → ${e.endedAt ? day(e.endedAt) : 'ongoing'}: ${e.reason}`));
+      r.appendChild(svg('title', {}, `${dayIn(e.startedAt, zone)} → ${e.endedAt ? dayIn(e.endedAt, zone) : 'ongoing'}: ${e.reason}`));
       s.appendChild(r);
     });
     s.appendChild(svg('text', { x: L, y: 18 }, episodes.length === 0 ? 'No ghosting episodes'
@@ -296,7 +299,7 @@
     invoices.forEach(i => {
       const tr = el('tr', { 'data-invoice': i.invoiceId });
       tr.appendChild(cell('Invoice', i.invoiceId, { class: 'id' }));
-      tr.appendChild(cell('Due', i.dueDate || day(i.dueAt)));
+      tr.appendChild(cell('Due', i.dueDate || dayIn(i.dueAt, profile.timezone || state.zone)));
       tr.appendChild(cell('Outstanding', money([i.outstanding])));
       tr.appendChild(cell('Status', dueText(i.daysPastDue),
         { class: 'due' + (i.daysPastDue > 0 ? ' alarm' : '') }));
@@ -324,7 +327,7 @@
       box.appendChild(oldest);
     }
     box.appendChild(el('span', { class: 'figure muted', id: 'detail-asof' }, 'As of ' + (r.today || '–')
-      + (profile.timezone ? ' (' + profile.timezone + ')' : '') + ' · history as of ' + day(profile.asOf)));
+      + (profile.timezone ? ' (' + profile.timezone + ')' : '') + ' · history as of ' + dayIn(profile.asOf, profile.timezone || state.zone)));
     const asOf = r.today ? '(today, ' + r.today + ')' : '';
     document.getElementById('aging-asof').textContent = asOf;
     document.getElementById('open-asof').textContent = asOf;

@@ -101,6 +101,12 @@ class DashboardBrowserTest implements TestPropertyProvider {
     static final LocalDate TODAY = LocalDate.now(ZONE);
     static final Instant NOW = TODAY.atTime(1, 0).atZone(ZONE).toInstant();
 
+    /**
+     * Payments are made at half past midnight in Auckland, which in UTC is always the day before (UTC+12 or +13), so
+     * a page showing UTC dates for them is caught whatever the season.
+     */
+    static final LocalTime PAID_AT = LocalTime.of(0, 30);
+
     static LocalDate daysAgo(int days) {
         return TODAY.minusDays(days);
     }
@@ -197,7 +203,7 @@ class DashboardBrowserTest implements TestPropertyProvider {
                     producer.send(new ProducerRecord<>(Topics.INVOICE_EVENTS.name(), ClientKey.of(TENANT, i.client()),
                             new InvoiceEvent(PaymentReceived.newBuilder().setEventId("dash-paid-" + i.id())
                                     .setTenantId(TENANT).setClientId(i.client()).setInvoiceId(i.id())
-                                    .setPaidAt(i.paid().atTime(LocalTime.NOON).atZone(ZONE).toInstant())
+                                    .setPaidAt(i.paid().atTime(PAID_AT).atZone(ZONE).toInstant())
                                     .setAmount(new Money(i.amountMinor(), "NZD")).build())));
                 }
             }
@@ -339,6 +345,11 @@ class DashboardBrowserTest implements TestPropertyProvider {
             assertThat(driver.findElements(By.cssSelector("#alert-client option"))).extracting(WebElement::getText)
                     .containsExactly("All clients", "Acme (acme-nz)", "ACME (acme-uk)", "Mori & Sons");
         });
+        // The days-to-pay chart dates its settlements in the tenant's zone (Auckland), not in UTC.
+        patiently(15).untilAsserted(() -> assertThat(driver.findElements(By.cssSelector("#dtp-chart svg > text")))
+                .extracting(WebElement::getText)
+                .contains(daysAgo(284).toString(), daysAgo(269).toString())
+                .doesNotContain(daysAgo(285).toString(), daysAgo(270).toString()));
         assertNoOverflow(1400);
 
         // Another client by clicking its row: the URL follows, and "Due in N days" replaces negative days past due.
