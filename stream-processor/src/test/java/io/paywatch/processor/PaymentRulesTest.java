@@ -371,11 +371,12 @@ class PaymentRulesTest {
                     .orElseThrow();
             assertThat(drift.getFacts()).containsEntry(AlertFacts.DRIFT_REASON, DriftDetector.REASON_NORM)
                     .containsEntry(AlertFacts.EWMA_DAYS_TO_PAY, "44.6").containsEntry(AlertFacts.BASELINE_DAYS, "45.0")
-                    .containsEntry(AlertFacts.TOLERANCE_DAYS, "5").containsEntry(AlertFacts.DAYS_TO_PAY, "46");
+                    .containsEntry(AlertFacts.TOLERANCE_DAYS, "5").containsEntry(AlertFacts.DAYS_TO_PAY, "46")
+                    .containsEntry(AlertFacts.TIMEZONE, "Europe/Rome");
             PaymentAlert recovered = alerts.stream().filter(a -> a.getType() == AlertType.RECOVERED).findFirst()
                     .orElseThrow();
             assertThat(recovered.getFacts()).containsEntry(AlertFacts.DAYS_TO_PAY, "10")
-                    .containsEntry(AlertFacts.NORM_DAYS, "30");
+                    .containsEntry(AlertFacts.NORM_DAYS, "30").containsEntry(AlertFacts.TIMEZONE, "Europe/Rome");
             assertThat(Double.parseDouble(recovered.getFacts().get(AlertFacts.EWMA_DAYS_TO_PAY))).isLessThanOrEqualTo(30);
         }
     }

@@ -1170,6 +1170,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         facts.put(AlertFacts.DAYS_TO_PAY, Integer.toString(settled.daysToPay()));
         facts.put(ExtraFacts.CUSUM, ExtraFacts.twoDecimals(state.cusum));
         facts.put(ExtraFacts.EPISODE, Integer.toString(state.driftEpisode));
+        // The alert's date is the settlement's calendar date in the tenant's zone, as for every other alert: without
+        // it an email or the console would print the UTC date, a day off east of Greenwich after midnight.
+        facts.put(AlertFacts.TIMEZONE, CalendarDays.zone(settings.getTimezone()).getId());
         String summary = DriftDetector.summary(state, drift, settled, settings.getPaymentNormDays(),
                 settings.getDriftToleranceDays());
         return alert(clientKey, type, started ? Severity.WARNING : Severity.INFO, settled.settledAt(),
