@@ -44,8 +44,8 @@ import java.util.List;
  * {@value #H} and the shift is not material, the baseline's mean follows every settlement (alpha
  * {@value #BASELINE_ALPHA}) instead of only the normal ones, so it moves to the new level and S falls back; S is
  * capped at {@value #S_MAX} so that it does not store up an unbounded alarm. A shift that later becomes material
- * still fires, because the baseline follows slowly (a client going from 12 to 43 days is alerted on its second late
- * payment).
+ * still fires, because the baseline follows slowly (a client going from 12 to 42, 44, 43 days on 30-day terms is
+ * alerted on its second late payment without a grace, on its third with the default 3-day grace).
  *
  * <p><b>Recovery</b> (hysteresis) ends an episode with one RECOVERED, and says what was recovered
  * ({@link RecoveryKind}):
