@@ -3,7 +3,9 @@ package io.paywatch.processor;
 import io.paywatch.contract.AlertType;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.PaymentAlert;
+import io.paywatch.processor.timemodel.GeneratedHistory;
 import io.paywatch.schemas.AlertFacts;
+import io.paywatch.schemas.ClientKey;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -85,7 +87,7 @@ class DriftTermsAndGraceTopologyTest {
         // The truth itself, so a generator typo cannot make the test vacuous.
         assertThat(trulyLate).containsExactly("late-on-30-terms", "late-on-45-terms");
 
-        Map<String, List<PaymentAlert>> alerts = replay(CLIENTS);
+        Map<String, List<PaymentAlert>> alerts = replay(events(CLIENTS));
 
         Set<String> drifted = alerts.entrySet().stream()
                 .filter(e -> e.getValue().stream().anyMatch(a -> a.getType() == AlertType.PAYMENT_DRIFT))
@@ -116,28 +118,45 @@ class DriftTermsAndGraceTopologyTest {
         assertThat(late30.getSummary()).contains("your 30-day norm");
     }
 
-    /** Replays the clients' invoices in event-time order; returns their PAYMENT_DRIFT and RECOVERED by client. */
-    static Map<String, List<PaymentAlert>> replay(List<Client> clients) {
+    @Test
+    void theSameAlertsWhateverTheArrivalOrderWithinTheAllowedLateness() {
+        List<GeneratedHistory.Event> ordered = events(CLIENTS);
+        Map<String, List<PaymentAlert>> inOrder = replay(ordered);
+        assertThat(inOrder).isNotEmpty();
+        for (long seed : new long[] {1, 2, 3}) {
+            List<GeneratedHistory.Event> displaced = GeneratedHistory.displaced(ordered, seed,
+                    TopologyOptions.defaults().allowedLateness());
+            assertThat(displaced).isNotEqualTo(ordered);
+            assertThat(replay(displaced)).as("order %d", seed).isEqualTo(inOrder);
+        }
+    }
+
+    /** The clients' invoice events in event-time order (issue before payment at equal times, then by client). */
+    static List<GeneratedHistory.Event> events(List<Client> clients) {
         record Timed(Instant at, int order, String client, InvoiceEvent event) {
         }
         List<Timed> events = new ArrayList<>();
-        Instant last = START;
         for (Client c : clients) {
             for (int i = 0; i < c.daysToPay().length; i++) {
                 String invoice = c.id() + "-inv-" + i;
                 events.add(new Timed(c.issuedAt(i), 0, c.id(),
                         Events.issued(T, c.id(), invoice, c.issuedAt(i), c.termsDays(), 800_00)));
                 events.add(new Timed(c.paidAt(i), 1, c.id(), Events.paid(T, c.id(), invoice, c.paidAt(i), 800_00)));
-                last = c.paidAt(i).isAfter(last) ? c.paidAt(i) : last;
             }
         }
         events.sort(Comparator.comparing(Timed::at).thenComparingInt(Timed::order).thenComparing(Timed::client));
+        return events.stream().map(e -> new GeneratedHistory.Event(ClientKey.of(T, e.client()), e.event())).toList();
+    }
+
+    /** Replays the events in the order given; returns the PAYMENT_DRIFT and RECOVERED alerts by client. */
+    static Map<String, List<PaymentAlert>> replay(List<GeneratedHistory.Event> events) {
+        Instant last = events.stream().map(GeneratedHistory.Event::at).max(Comparator.naturalOrder()).orElseThrow();
         Map<String, List<PaymentAlert>> alerts = new TreeMap<>();
         try (TopologyFixture f = new TopologyFixture()) {
             f.pipeSettings(Events.settings(T).setTimezone("Europe/Rome").setPaymentNormDays(NORM)
                     .setDriftToleranceDays(TOLERANCE).setOverdueGraceDays(GRACE).build());
-            for (Timed e : events) {
-                f.pipe(T, e.client(), e.event());
+            for (GeneratedHistory.Event e : events) {
+                f.invoices.pipeInput(e.key(), e.event());
             }
             f.passLateness(last);
             for (PaymentAlert a : f.alerts.readValuesToList()) {
