@@ -293,9 +293,22 @@ public final class DriftDetector {
      * 0.7<sup>49</sup>, about 3e-8. The norm when {@code h} is empty.
      */
     public static double line(List<SettledRecord> h, int normDays) {
+        int[] terms = new int[h.size()];
+        for (int i = 0; i < terms.length; i++) {
+            terms[i] = h.get(i).termsDays();
+        }
+        return lineOfTerms(terms, normDays);
+    }
+
+    /**
+     * {@link #line} from the settled invoices' terms alone, days, oldest first: the EWMA (alpha
+     * {@value #EWMA_ALPHA}) of max(norm, terms). The classifier reads it from a profile's settled history so that a
+     * client is never labelled slow for paying within the terms its drift is judged against. The norm when empty.
+     */
+    public static double lineOfTerms(int[] termsDaysOldestFirst, int normDays) {
         double line = Double.NaN;
-        for (SettledRecord r : h) {
-            int l = lineOf(r, normDays);
+        for (int terms : termsDaysOldestFirst) {
+            int l = Math.max(normDays, terms);
             line = Double.isNaN(line) ? l : EWMA_ALPHA * l + (1 - EWMA_ALPHA) * line;
         }
         return Double.isNaN(line) ? normDays : line;
