@@ -312,6 +312,13 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private void apply(String clientKey, InputValidator.Identity id, Object value, long eventTime) {
         FreelancerSettings settings = settings(id.tenantId());
         if (value instanceof MessageEvent message) {
+            if (parkingSteps(context.currentSystemTimeMs())) {
+                // A catch-up: held, and applied in event-time order once it ends (scanTracker), like parked steps.
+                tracker.hold(clientKey, message);
+                probe.midway(clientKey, value);
+                return;
+            }
+            releaseHeldMessages(); // a catch-up's messages are older: they go first
             List<PaymentAlert> alerts = tracker.onMessage(clientKey, message, settings,
                     hasOverdueInvoice(clientKey, eventTime, settings));
             alerts.forEach(this::raise);
@@ -849,8 +856,27 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         scanTracker(wallNow);
     }
 
+    /** Applies the message events a catch-up held, in event-time order (ResponsivenessTracker#releaseHeld). */
+    private void releaseHeldMessages() {
+        if (!tracker.holdsMessages()) {
+            return;
+        }
+        List<PaymentAlert> alerts = tracker.releaseHeld(this::settings,
+                (clientKey, at) -> hasOverdueInvoice(clientKey, at, settings(ClientKey.parse(clientKey).tenantId())),
+                this::profileChanged);
+        alerts.forEach(this::raise);
+        int expired = tracker.takeExpiredThreads();
+        if (expired > 0) {
+            afterCommit(() -> metrics.stateExpired(ResponsivenessStores.OPEN_THREADS, "ghosted", expired));
+        }
+    }
+
     /** Reply deadlines of the responsiveness tracker, as of {@code now} (unchanged by the watermark). */
     private void scanTracker(long now) {
+        if (parkingSteps(context.currentSystemTimeMs())) {
+            return; // a catch-up: its messages are held, and no reply deadline is judged before they are applied
+        }
+        releaseHeldMessages();
         if (now <= lastTrackerScan) {
             return;
         }
