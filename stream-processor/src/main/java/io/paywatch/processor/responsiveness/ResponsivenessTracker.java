@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -58,6 +60,8 @@ public final class ResponsivenessTracker {
     static final int MIN_AFTER_HOURS_SAMPLE = 5;
     /** Most deadlines handled per punctuation; the rest wait for the next tick so one tick never stalls. */
     static final int MAX_DEADLINES_PER_TICK = 500;
+    /** Held messages read per chunk when a catch-up's are released (all are applied; this bounds the memory). */
+    static final int RELEASE_CHUNK = 1_000;
     /**
      * Ghosted threads kept per client (issue 12, bounded state). A ghosted thread waits for the client's reply (to
      * measure it and end the episode); over this many, the client's oldest ghosted thread (by its last message) is
@@ -200,25 +204,33 @@ public final class ResponsivenessTracker {
      * @return the alerts raised, in the order they were raised
      */
     public List<PaymentAlert> releaseHeld(Function<String, FreelancerSettings> settingsByTenant,
-            java.util.function.BiPredicate<String, Long> overdueAt,
-            java.util.function.BiConsumer<String, Long> applied) {
+            BiPredicate<String, Long> overdueAt, BiConsumer<String, Long> applied) {
         List<PaymentAlert> alerts = new ArrayList<>();
         if (!holdsMessages()) {
             return alerts;
         }
-        List<KeyValue<String, HeldMessage>> all = new ArrayList<>();
-        try (KeyValueIterator<String, HeldMessage> it = held.all()) {
-            while (it.hasNext()) {
-                all.add(it.next());
+        // In chunks, each read after the last key applied: memory stays at one chunk whatever the catch-up held, and
+        // no scan walks the entries already deleted.
+        String from = null;
+        while (true) {
+            List<KeyValue<String, HeldMessage>> chunk = new ArrayList<>();
+            try (KeyValueIterator<String, HeldMessage> it = from == null ? held.all() : held.range(from, null)) {
+                while (it.hasNext() && chunk.size() < RELEASE_CHUNK) {
+                    chunk.add(it.next());
+                }
             }
-        }
-        for (KeyValue<String, HeldMessage> entry : all) {
-            held.delete(entry.key);
-            String clientKey = entry.value.clientKey();
-            long at = eventTime(entry.value.event());
-            alerts.addAll(onMessage(clientKey, entry.value.event(),
-                    settingsByTenant.apply(ClientKey.parse(clientKey).tenantId()), overdueAt.test(clientKey, at)));
-            applied.accept(clientKey, at);
+            if (chunk.isEmpty()) {
+                break;
+            }
+            for (KeyValue<String, HeldMessage> entry : chunk) {
+                held.delete(entry.key);
+                String clientKey = entry.value.clientKey();
+                long at = eventTime(entry.value.event());
+                alerts.addAll(onMessage(clientKey, entry.value.event(),
+                        settingsByTenant.apply(ClientKey.parse(clientKey).tenantId()), overdueAt.test(clientKey, at)));
+                applied.accept(clientKey, at);
+            }
+            from = chunk.get(chunk.size() - 1).key + '\u0000'; // the smallest key after the last one applied
         }
         mayHoldMessages = false;
         return alerts;
@@ -326,7 +338,7 @@ public final class ResponsivenessTracker {
         OpenThread thread = threads.get(key);
         // Whether this message counts (toward the follow-up run): the first unanswered message of a thread does, and
         // a further one in the same thread only at least 1 business day (tenant calendar and zone) after the
-        // previous counted message of that thread. Three nudges in one afternoon are one follow-up at most.
+        // previous counted message of that thread (a sooner nudge counts for nothing and moves nothing).
         boolean counts = true;
         if (thread == null) {
             long deadline = calendar.addBusinessDays(at, Math.max(1, settings.getGhostingThresholdBusinessDays()));

@@ -14,7 +14,7 @@ final class StateSerdes {
     private static final byte VERSION = 1;
     /**
      * Format of {@link #OPEN_THREAD}: 2 adds {@code lastCountedAt} (the follow-up rule). Format 1 still reads, with
-     * {@code lastCountedAt} = the thread's last message (README, "Upgrading in place").
+     * {@code lastCountedAt} = the thread's last message (stream-processor README, "Upgrading to open-thread format 2").
      */
     static final byte OPEN_THREAD_VERSION = 2;
 

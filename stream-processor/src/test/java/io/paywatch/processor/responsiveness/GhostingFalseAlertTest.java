@@ -439,6 +439,45 @@ class GhostingFalseAlertTest {
         }
     }
 
+    private static int count(TopologyFixture f, String store) {
+        int n = 0;
+        try (var it = f.driver.getKeyValueStore(store).all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aCatchUpHoldingMoreThanAReleaseChunkAppliesEveryMessage() {
+        int threads = ResponsivenessTracker.RELEASE_CHUNK / 2 + 50; // 1,100 held messages: two chunks
+        List<Input> inputs = new ArrayList<>();
+        Instant base = local("2025-03-03T10:00", ROME);
+        for (int i = 0; i < threads; i++) {
+            Instant at = base.plus(Duration.ofHours(i));
+            Instant replyAt = at.plus(Duration.ofMinutes(30));
+            inputs.add(new Input("busy", sent(RT, "busy", "th-" + i, at.toString(), true), null, at));
+            inputs.add(new Input("busy", received(RT, "busy", "th-" + i, replyAt.toString()), null, replyAt));
+        }
+        Collections.shuffle(inputs, new Random(7));
+        try (TopologyFixture f = TopologyFixture.replay()) {
+            TestOutputTopic<String, byte[]> topic = f.driver.createOutputTopic(Topics.PAYMENT_ALERTS.name(),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            f.pipeSettings(TestSettings.defaults(RT).setTimezone(ROME.getId()).build());
+            inputs.forEach(in -> f.messages.pipeInput(ClientKey.of(RT, "busy"), in.message(), in.at()));
+            assertThat(count(f, ResponsivenessStores.HELD_MESSAGES)).isEqualTo(2 * threads);
+            f.advanceWallClock(f.options().replayIdle().plusSeconds(30));
+
+            // Every thread was answered within 30 minutes: nothing waits, nothing is held, nothing fires.
+            assertThat(responsiveness(topic)).isEmpty();
+            assertThat(count(f, ResponsivenessStores.HELD_MESSAGES)).isZero();
+            assertThat(count(f, ResponsivenessStores.OPEN_THREADS)).isZero();
+            assertThat(f.storedProfile(RT, "busy").getResponsiveness().getUnansweredThreads()).isZero();
+        }
+    }
+
     @Test
     void aReplayInAnyOrderGivesByteIdenticalAlerts() {
         List<Input> history = history();
