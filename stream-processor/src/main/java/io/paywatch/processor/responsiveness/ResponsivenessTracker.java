@@ -360,15 +360,27 @@ public final class ResponsivenessTracker {
         }
         threads.put(key, thread);
 
+        // The client's run (what GHOSTING by follow-ups reads) counts across threads: a reply-expecting message counts
+        // toward it only at least 1 business day after the previous counted one to this client, whichever thread
+        // either is in (the per-thread count above only feeds the thread's own figures). Without it, a first message on
+        // each of three topics sent in one morning made two follow-ups and a GHOSTING by noon.
+        boolean countsForClient;
         if (s.unansweredSince == ClientResponsiveness.NONE) {
             s.unansweredSince = at;
             s.unansweredThread = sent.getThreadId();
             s.consecutiveFollowUps = 0;
-        } else if (counts) {
-            s.consecutiveFollowUps++;
+            s.lastCountedAt = at;
+            countsForClient = false;
+        } else {
+            countsForClient = s.lastCountedAt == ClientResponsiveness.NONE
+                    || at >= calendar.addBusinessDays(s.lastCountedAt, 1);
+            if (countsForClient) {
+                s.consecutiveFollowUps++;
+                s.lastCountedAt = at;
+            }
         }
         int limit = settings.getFollowUpsBeforeGhosting();
-        if (counts && limit > 0 && s.consecutiveFollowUps >= limit && !s.ghosting) {
+        if (countsForClient && limit > 0 && s.consecutiveFollowUps >= limit && !s.ghosting) {
             String episodeKey = "followups" + SEP + s.unansweredThread + SEP + s.unansweredSince;
             startEpisode(clientKey, s, episodeKey, s.unansweredThread, s.unansweredSince, at, REASON_FOLLOW_UPS,
                     calendar, settings, overdue, alerts);
@@ -383,6 +395,7 @@ public final class ResponsivenessTracker {
         s.unansweredSince = ClientResponsiveness.NONE;
         s.unansweredThread = null;
         s.consecutiveFollowUps = 0;
+        s.lastCountedAt = ClientResponsiveness.NONE;
 
         OpenThread answered = received.getThreadId() != null
                 ? threads.get(threadKey(clientKey, received.getThreadId()))

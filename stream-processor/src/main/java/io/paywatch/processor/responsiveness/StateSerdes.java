@@ -78,7 +78,15 @@ final class StateSerdes {
                 Topics.MESSAGE_EVENTS.valueSerde().deserializer().deserialize(Topics.MESSAGE_EVENTS.name(), avro));
     });
 
-    static final Serde<ClientResponsiveness> SUMMARY = VersionedSerde.of("responsiveness summary", VERSION, (out, v) -> {
+    /**
+     * Format of {@link #SUMMARY}: 2 appends {@code lastCountedAt} (the client-wide follow-up rule). Format 1 still reads,
+     * with {@code lastCountedAt} = the client's last outbound message while a run is open (the safe side: a nudge
+     * within a business day of it does not count).
+     */
+    static final byte SUMMARY_VERSION = 2;
+
+    static final Serde<ClientResponsiveness> SUMMARY = VersionedSerde.of("responsiveness summary", SUMMARY_VERSION,
+            (out, v) -> {
         out.writeLong(v.firstSeenAt);
         out.writeLong(v.lastInboundAt);
         out.writeLong(v.lastOutboundAt);
@@ -107,7 +115,20 @@ final class StateSerdes {
             out.writeLong(e.endedAt);
             out.writeUTF(e.reason);
         }
+        out.writeLong(v.lastCountedAt);
     }, in -> {
+        ClientResponsiveness v = readSummaryV1(in);
+        v.lastCountedAt = in.readLong();
+        return v;
+    }, Map.of((byte) 1, in -> {
+        ClientResponsiveness v = readSummaryV1(in);
+        v.lastCountedAt = v.unansweredSince == ClientResponsiveness.NONE ? ClientResponsiveness.NONE
+                : v.lastOutboundAt;
+        return v;
+    }));
+
+    /** The fields of format 1 of a summary (format 2 appends lastCountedAt). */
+    private static ClientResponsiveness readSummaryV1(DataInputStream in) throws IOException {
         ClientResponsiveness v = new ClientResponsiveness();
         v.firstSeenAt = in.readLong();
         v.lastInboundAt = in.readLong();
@@ -130,5 +151,5 @@ final class StateSerdes {
                     in.readUTF()));
         }
         return v;
-    });
+    }
 }

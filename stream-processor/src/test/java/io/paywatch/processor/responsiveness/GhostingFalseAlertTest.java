@@ -209,6 +209,41 @@ class GhostingFalseAlertTest {
     }
 
     @Test
+    void firstMessagesOnThreeTopicsTheSameMorningAreNotFollowUps() {
+        String t = "t-ny";
+        String c = "three-topics";
+        // One morning: the invoice, a question on the brief, the next milestone, each in a thread of its own. The
+        // client's run counts across threads by the same rule: at least 1 business day after the previous counted
+        // message to that client, whichever thread it is in.
+        List<Instant> morning = List.of(local("2025-03-03T09:00", NEW_YORK), local("2025-03-03T10:15", NEW_YORK),
+                local("2025-03-03T11:40", NEW_YORK));
+        assertThat(countedFollowUps(morning, NEW_YORK)).as("truth: nothing is 1 business day after the first").isZero();
+        try (Live live = new Live(t, NEW_YORK, morning.get(0))) {
+            live.send(c, "th-invoice", morning.get(0));
+            live.send(c, "th-brief", morning.get(1));
+            live.send(c, "th-milestone", morning.get(2));
+            assertThat(live.alerts()).as("no GHOSTING by noon for three topics sent in one morning").isEmpty();
+            assertThat(live.profile(c).getResponsiveness().getConsecutiveUnansweredFollowUps()).isZero();
+
+            // A real nudge the next business day on one of them counts once; a second the day after makes the limit.
+            Instant nudge1 = local("2025-03-04T09:00", NEW_YORK);
+            Instant nudge2 = local("2025-03-05T09:00", NEW_YORK);
+            List<Instant> all = List.of(morning.get(0), morning.get(1), morning.get(2), nudge1, nudge2);
+            live.send(c, "th-brief", nudge1);
+            assertThat(countedFollowUps(all.subList(0, 4), NEW_YORK)).isEqualTo(1);
+            assertThat(live.alerts()).isEmpty();
+            assertThat(live.profile(c).getResponsiveness().getConsecutiveUnansweredFollowUps()).isEqualTo(1);
+            live.send(c, "th-milestone", nudge2);
+            assertThat(countedFollowUps(all, NEW_YORK)).isEqualTo(2);
+            assertThat(live.alerts()).singleElement().satisfies(a -> {
+                assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
+                assertThat(a.getOccurredAt()).isEqualTo(nudge2);
+                assertThat(a.getFacts()).containsEntry(AlertFacts.UNANSWERED_FOLLOW_UPS, "2");
+            });
+        }
+    }
+
+    @Test
     void aBusinessDayIsTheTenantsAcrossTheWeekendAndTheDaylightSavingChange() {
         String t = "t-ny";
         String c = "weekend";
