@@ -34,11 +34,23 @@ import java.time.Duration;
  *                               of an invoice settled within it never reopens it; ghosted reply threads are dropped
  *                               this long after their last message. Default 400 days, the input topics' retention:
  *                               nothing older can be replayed. Must be positive
+ * @param messageLateness        how long after a reply deadline GHOSTING waits before it is judged, so a reply dated
+ *                               before the deadline that mail tooling delivers a little late (a polling mailbox, a
+ *                               retried webhook) stops it instead of following it with RESPONSIVE_AGAIN. The alert is
+ *                               still dated at the deadline. Default {@link #MESSAGE_LATENESS}; zero judges at the
+ *                               deadline itself. Must not be negative
  */
 public record TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
         Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
         Duration profileEmitInterval, Duration allowedLateness, int alertsPerClient, Duration alertRetention,
-        Duration stateHorizon) {
+        Duration stateHorizon, Duration messageLateness) {
+
+    /**
+     * Default {@link #messageLateness()}: 30 minutes. A mailbox polled every few minutes, or a mail tool's webhook
+     * retried with backoff, delivers a reply minutes after it was received; a GHOSTING after 5 business days of silence
+     * loses nothing by waiting half an hour more.
+     */
+    public static final Duration MESSAGE_LATENESS = Duration.ofMinutes(30);
 
     /**
      * Default {@link #allowedLateness()}: 3 days. A bank feed or an accounting sync posts a payment one to three
@@ -62,6 +74,19 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
         if (stateHorizon == null || stateHorizon.isNegative() || stateHorizon.isZero()) {
             throw new IllegalArgumentException("stateHorizon must be positive, was " + stateHorizon);
         }
+        if (messageLateness == null || messageLateness.isNegative()) {
+            throw new IllegalArgumentException("messageLateness must not be negative, was " + messageLateness);
+        }
+    }
+
+    /** The options with the default {@link #messageLateness()}. */
+    public TopologyOptions(Duration wallClockScanInterval, Duration streamTimeScanInterval, int maxDuePerScan,
+            Duration dedupeTtl, Duration replayIdle, Duration replayLag, int recentAlertsPerTenant,
+            Duration profileEmitInterval, Duration allowedLateness, int alertsPerClient, Duration alertRetention,
+            Duration stateHorizon) {
+        this(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl, replayIdle, replayLag,
+                recentAlertsPerTenant, profileEmitInterval, allowedLateness, alertsPerClient, alertRetention,
+                stateHorizon, MESSAGE_LATENESS);
     }
 
     /** The options with the default {@link #stateHorizon()}. */
@@ -113,27 +138,34 @@ public record TopologyOptions(Duration wallClockScanInterval, Duration streamTim
     public TopologyOptions withProfileEmitInterval(Duration interval) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
                 replayIdle, replayLag, recentAlertsPerTenant, interval, allowedLateness, alertsPerClient,
-                alertRetention, stateHorizon);
+                alertRetention, stateHorizon, messageLateness);
     }
 
     /** The same options with another {@link #allowedLateness()}. */
     public TopologyOptions withAllowedLateness(Duration lateness) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
                 replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, lateness, alertsPerClient,
-                alertRetention, stateHorizon);
+                alertRetention, stateHorizon, messageLateness);
     }
 
     /** The same options with other alert-history bounds (per tenant per partition, per client, horizon). */
     public TopologyOptions withAlertBounds(int perTenant, int perClient, Duration retention) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
                 replayIdle, replayLag, perTenant, profileEmitInterval, allowedLateness, perClient, retention,
-                stateHorizon);
+                stateHorizon, messageLateness);
     }
 
     /** The same options with another {@link #stateHorizon()}. */
     public TopologyOptions withStateHorizon(Duration horizon) {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
                 replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, allowedLateness, alertsPerClient,
-                alertRetention, horizon);
+                alertRetention, horizon, messageLateness);
+    }
+
+    /** The same options with another {@link #messageLateness()}. */
+    public TopologyOptions withMessageLateness(Duration lateness) {
+        return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
+                replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, allowedLateness, alertsPerClient,
+                alertRetention, stateHorizon, lateness);
     }
 }

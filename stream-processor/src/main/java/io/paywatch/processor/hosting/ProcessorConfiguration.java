@@ -13,12 +13,12 @@ public record ProcessorConfiguration(@NotNull Duration wallClockScanInterval, @N
         @Min(1) int maxDuePerScan, @NotNull Duration dedupeTtl, @NotNull Duration replayIdle,
         @NotNull Duration replayLag, @Min(1) int recentAlertsPerTenant, @NotNull Duration profileEmitInterval,
         @NotNull Duration allowedLateness, @Min(1) int alertsPerClient, @NotNull Duration alertRetention,
-        @NotNull Duration stateHorizon) {
+        @NotNull Duration stateHorizon, @NotNull Duration messageLateness) {
 
     /** As topology options. */
     public TopologyOptions options() {
         return new TopologyOptions(wallClockScanInterval, streamTimeScanInterval, maxDuePerScan, dedupeTtl,
                 replayIdle, replayLag, recentAlertsPerTenant, profileEmitInterval, allowedLateness, alertsPerClient,
-                alertRetention, stateHorizon);
+                alertRetention, stateHorizon, messageLateness);
     }
 }

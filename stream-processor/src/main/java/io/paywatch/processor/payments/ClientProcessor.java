@@ -154,6 +154,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     /** Earliest time in the due index (in memory; MIN_VALUE forces a scan after a restart). */
     private long dueHint = Long.MIN_VALUE;
     private long lastTrackerScan = Long.MIN_VALUE;
+    /** Message lateness in millis: how long after a reply deadline GHOSTING is judged (TopologyOptions). */
+    private long messageLateness;
     /** Allowed lateness in millis (see TopologyOptions#allowedLateness). */
     private long lateness;
     /** Newest event time of the records that were not behind the wall clock (persisted under LIVE_MAX_KEY). */
@@ -195,6 +197,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // A revived task re-runs init on the same instance after its stores were restored: start from the stores.
         dueHint = Long.MIN_VALUE;
         lateness = options.allowedLateness().toMillis();
+        messageLateness = options.messageLateness().toMillis();
         horizon = options.stateHorizon().toMillis();
         settledInvoices = context.getStateStore(ProcessorStores.SETTLED_INVOICES);
         this.metrics = ProcessorMetrics.from(context.appConfigs());
@@ -882,7 +885,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         }
         lastTrackerScan = now;
         TreeSet<String> touched = new TreeSet<>();
-        List<PaymentAlert> alerts = tracker.onTime(now, this::settings,
+        // Deadlines are judged messageLateness behind now: a reply dated before its deadline that mail tooling delivers
+        // a little late still stops the GHOSTING (which stays dated at the deadline) instead of following it.
+        List<PaymentAlert> alerts = tracker.onTime(now - messageLateness, this::settings,
                 clientKey -> hasOverdueInvoice(clientKey, now, settings(ClientKey.parse(clientKey).tenantId())));
         int expired = tracker.takeExpiredThreads();
         if (expired > 0) {

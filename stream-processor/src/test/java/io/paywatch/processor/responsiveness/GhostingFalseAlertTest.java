@@ -286,7 +286,7 @@ class GhostingFalseAlertTest {
             live.send(c, "th-C", sentC);
             live.wallTo(deadlineA.plus(Duration.ofHours(1)));
             assertThat(live.alerts()).as("th-A's deadline passes: the client wrote after it was sent").isEmpty();
-            live.wallTo(deadlineC.plus(Duration.ofMinutes(1)));
+            live.wallTo(deadlineC.plus(live.f.options().messageLateness()).plus(Duration.ofMinutes(1)));
 
             List<PaymentAlert> raised = live.alerts();
             assertThat(raised).singleElement().satisfies(a -> {
@@ -350,7 +350,7 @@ class GhostingFalseAlertTest {
         Instant repliedAt = Instant.parse("2025-03-11T15:00:00Z"); // before the deadline, delivered after it
         try (Live live = new Live(t, UTC, sentAt)) {
             live.send(c, "th-1", sentAt);
-            live.wallTo(deadline.plus(Duration.ofMinutes(5)));
+            live.wallTo(deadline.plus(live.f.options().messageLateness()).plus(Duration.ofMinutes(5)));
             List<PaymentAlert> raised = new ArrayList<>(live.alerts());
             assertThat(raised).extracting(PaymentAlert::getType).containsExactly(AlertType.GHOSTING);
             live.lateReply(c, "th-1", repliedAt);
@@ -364,6 +364,36 @@ class GhostingFalseAlertTest {
                     .isEqualTo(deadline);
             assertThat(raised.get(1).getFacts()).containsEntry(ResponsivenessTracker.FACT_REPLIED_AT,
                     repliedAt.toString());
+        }
+    }
+
+    @Test
+    void aReplyDatedBeforeTheDeadlineAndDeliveredWithinTheMessageLatenessStopsTheGhosting() {
+        String t = "t-utc";
+        Instant sentAt = Instant.parse("2025-03-05T10:00:00Z");
+        // Truth, independently: 5 business days (Mon-Fri, no holidays in the UTC test calendar) after Wed 10:00.
+        Instant deadline = Instant.parse("2025-03-12T10:00:00Z");
+        assertThat(plusBusinessDays(sentAt, UTC, 5)).isEqualTo(deadline);
+        Duration lateness = TopologyOptions.MESSAGE_LATENESS;
+        assertThat(lateness).isEqualTo(Duration.ofMinutes(30));
+        try (Live live = new Live(t, UTC, sentAt)) {
+            assertThat(live.f.options().messageLateness()).isEqualTo(lateness);
+            // The client answered 10 minutes before the deadline; the mailbox delivers it 20 minutes after it.
+            live.send("answered", "th-1", sentAt);
+            live.send("silent", "th-9", sentAt);
+            live.wallTo(deadline.plus(Duration.ofMinutes(20)));
+            assertThat(live.alerts()).as("nobody is judged before the message lateness has passed").isEmpty();
+            live.lateReply("answered", "th-1", deadline.minus(Duration.ofMinutes(10)));
+            live.wallTo(deadline.plus(lateness).plus(Duration.ofMinutes(5)));
+            // Only the client who never answered is ghosting, dated at its deadline, not when it was judged.
+            assertThat(live.alerts()).singleElement().satisfies(a -> {
+                assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
+                assertThat(a.getClientId()).isEqualTo("silent");
+                assertThat(a.getOccurredAt()).isEqualTo(deadline);
+            });
+            live.wallTo(deadline.plus(Duration.ofDays(3)));
+            assertThat(live.alerts()).as("no GHOSTING and no RESPONSIVE_AGAIN for the client who answered").isEmpty();
+            assertThat(live.profile("answered").getResponsiveness().getGhosting()).isFalse();
         }
     }
 

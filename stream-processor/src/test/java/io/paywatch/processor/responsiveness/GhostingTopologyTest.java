@@ -286,11 +286,14 @@ class GhostingTopologyTest {
         live.driver.advanceWallClockTime(Duration.ofDays(7).minusMinutes(1));
         assertThat(live.responsivenessAlerts()).as("not before the deadline").isEmpty();
         live.driver.advanceWallClockTime(Duration.ofMinutes(2));
+        assertThat(live.responsivenessAlerts()).as("not within the message lateness after the deadline").isEmpty();
+        live.driver.advanceWallClockTime(TopologyOptions.MESSAGE_LATENESS);
         List<PaymentAlert> liveAlerts = new ArrayList<>(live.responsivenessAlerts());
         assertThat(liveAlerts).as("silence noticed with no event").extracting(PaymentAlert::getType)
                 .containsExactly(AlertType.GHOSTING);
         Instant reply = Instant.parse("2025-03-13T09:00:00Z");
-        live.driver.advanceWallClockTime(Duration.between(DEADLINE.plusSeconds(60), reply));
+        live.driver.advanceWallClockTime(Duration.between(DEADLINE.plusSeconds(60).plus(TopologyOptions.MESSAGE_LATENESS),
+                reply));
         live.reply("th-1", reply);
         liveAlerts.addAll(live.responsivenessAlerts());
 
