@@ -1,6 +1,7 @@
 package io.paywatch.schemas;
 
 import io.paywatch.contract.AlertDelivery;
+import io.paywatch.contract.ClientContacts;
 import io.paywatch.contract.ClientProfile;
 import io.paywatch.contract.DeadLetter;
 import io.paywatch.contract.FreelancerSettings;
@@ -79,7 +80,7 @@ public final class PaywatchSchemaStore implements SchemaStore {
         for (Schema s : List.of(InvoiceEvent.getClassSchema(), MessageEvent.getClassSchema(),
                 FreelancerSettings.getClassSchema(), ClientProfile.getClassSchema(),
                 InvoiceRisk.getClassSchema(), PaymentAlert.getClassSchema(), DeadLetter.getClassSchema(),
-                AlertDelivery.getClassSchema())) {
+                AlertDelivery.getClassSchema(), ClientContacts.getClassSchema())) {
             map.put(s.getName(), s);
         }
         return Collections.unmodifiableMap(map);

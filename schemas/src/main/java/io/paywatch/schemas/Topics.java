@@ -1,6 +1,7 @@
 package io.paywatch.schemas;
 
 import io.paywatch.contract.AlertDelivery;
+import io.paywatch.contract.ClientContacts;
 import io.paywatch.contract.ClientProfile;
 import io.paywatch.contract.DeadLetter;
 import io.paywatch.contract.FreelancerSettings;
@@ -69,7 +70,15 @@ public final class Topics {
     public static final TopicSpec<String, AlertDelivery> ALERT_DELIVERIES = new TopicSpec<>("alert-deliveries",
             KEYS, AvroSerde.of(AlertDelivery.class), true, null, "Delivery log of alerts, keyed alertId, compacted.");
 
+    /**
+     * Each client's mail contacts (addresses and whole domains), keyed tenant|client; latest wins. The mail
+     * import reads them to tell which client a message is from or to.
+     */
+    public static final TopicSpec<String, ClientContacts> CLIENT_CONTACTS = new TopicSpec<>("client-contacts", KEYS,
+            AvroSerde.of(ClientContacts.class), true, null,
+            "Mail addresses and domains of each client, keyed tenant|client, compacted.");
+
     /** Every topic, in the order they are created. */
     public static final List<TopicSpec<?, ?>> ALL = List.of(INVOICE_EVENTS, MESSAGE_EVENTS, FREELANCER_SETTINGS,
-            CLIENT_PROFILES, INVOICE_RISK, PAYMENT_ALERTS, DEAD_LETTERS, ALERT_DELIVERIES);
+            CLIENT_PROFILES, INVOICE_RISK, PAYMENT_ALERTS, DEAD_LETTERS, ALERT_DELIVERIES, CLIENT_CONTACTS);
 }

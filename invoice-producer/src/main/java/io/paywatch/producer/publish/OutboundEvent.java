@@ -1,5 +1,6 @@
 package io.paywatch.producer.publish;
 
+import io.paywatch.contract.ClientContacts;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.MessageEvent;
@@ -34,6 +35,12 @@ public record OutboundEvent(String topic, String key, byte[] value, String type,
     public static OutboundEvent settings(FreelancerSettings settings) {
         return of(Topics.FREELANCER_SETTINGS, settings.getTenantId(), settings, "FreelancerSettings",
                 "settings:" + settings.getTenantId(), "API");
+    }
+
+    /** One client's mail contacts, keyed tenant|client (compacted: the latest value wins). */
+    public static OutboundEvent contacts(ClientContacts contacts) {
+        String key = ClientKey.of(contacts.getTenantId(), contacts.getClientId());
+        return of(Topics.CLIENT_CONTACTS, key, contacts, "ClientContacts", "contacts:" + key, "API");
     }
 
     private static <V> OutboundEvent of(TopicSpec<String, V> spec, String key, V value, String type, String eventId,
