@@ -7,6 +7,7 @@ import io.paywatch.contract.DeadLetter;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceRisk;
+import io.paywatch.contract.MailPosition;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import org.apache.avro.Schema;
@@ -80,7 +81,8 @@ public final class PaywatchSchemaStore implements SchemaStore {
         for (Schema s : List.of(InvoiceEvent.getClassSchema(), MessageEvent.getClassSchema(),
                 FreelancerSettings.getClassSchema(), ClientProfile.getClassSchema(),
                 InvoiceRisk.getClassSchema(), PaymentAlert.getClassSchema(), DeadLetter.getClassSchema(),
-                AlertDelivery.getClassSchema(), ClientContacts.getClassSchema())) {
+                AlertDelivery.getClassSchema(), ClientContacts.getClassSchema(),
+                MailPosition.getClassSchema())) {
             map.put(s.getName(), s);
         }
         return Collections.unmodifiableMap(map);

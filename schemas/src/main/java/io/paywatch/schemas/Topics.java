@@ -7,6 +7,7 @@ import io.paywatch.contract.DeadLetter;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceRisk;
+import io.paywatch.contract.MailPosition;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import org.apache.kafka.common.serialization.Serde;
@@ -78,7 +79,16 @@ public final class Topics {
             AvroSerde.of(ClientContacts.class), true, null,
             "Mail addresses and domains of each client, keyed tenant|client, compacted.");
 
+    /**
+     * The IMAP watcher's read position per folder, keyed {@code tenant|account|folder}; latest wins. Written in
+     * the same transaction as the events of the mail it covers.
+     */
+    public static final TopicSpec<String, MailPosition> MAIL_POSITIONS = new TopicSpec<>("mail-positions", KEYS,
+            AvroSerde.of(MailPosition.class), true, null,
+            "IMAP watcher positions (UIDVALIDITY and last UID), keyed tenant|account|folder, compacted.");
+
     /** Every topic, in the order they are created. */
     public static final List<TopicSpec<?, ?>> ALL = List.of(INVOICE_EVENTS, MESSAGE_EVENTS, FREELANCER_SETTINGS,
-            CLIENT_PROFILES, INVOICE_RISK, PAYMENT_ALERTS, DEAD_LETTERS, ALERT_DELIVERIES, CLIENT_CONTACTS);
+            CLIENT_PROFILES, INVOICE_RISK, PAYMENT_ALERTS, DEAD_LETTERS, ALERT_DELIVERIES, CLIENT_CONTACTS,
+            MAIL_POSITIONS);
 }

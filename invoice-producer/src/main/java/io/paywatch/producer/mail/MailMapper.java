@@ -240,11 +240,16 @@ public final class MailMapper {
      */
     Instant eventTime(MimeMessage m, Optional<Instant> envelopeDate) throws MessagingException {
         Instant date = null;
-        try {
-            java.util.Date d = m.getSentDate();
-            date = d == null ? null : d.toInstant();
-        } catch (MessagingException | RuntimeException e) {
-            date = null;
+        // The Date header itself, parsed here: MimeMessage subclasses may answer getSentDate() from elsewhere (an
+        // IMAP message fetches its ENVELOPE for it, which carries the subject).
+        String header = m.getHeader("Date", null);
+        if (header != null) {
+            try {
+                java.util.Date d = new jakarta.mail.internet.MailDateFormat().parse(header.replaceAll("\\r?\\n", ""));
+                date = d == null ? null : d.toInstant();
+            } catch (java.text.ParseException | RuntimeException e) {
+                date = null;
+            }
         }
         Instant now = validator.now();
         boolean sane = date != null && !date.isBefore(EventValidator.EARLIEST)
