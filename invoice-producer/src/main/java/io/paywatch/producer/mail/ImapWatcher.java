@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * Message-ID. Only the headers the mapper needs are fetched ({@code BODY.PEEK[HEADER.FIELDS (...)]}): the subject,
  * the body and attachments never leave the server, and {@code PEEK} leaves the messages unread.
  *
- * <p>This class polls ({@link #pollOnce}); it does not use IMAP IDLE.
+ * <p>{@link #pollOnce} reads; {@link #awaitChange} waits for new mail in the Inbox with IMAP IDLE (or simply waits
+ * when the server has no IDLE), so a new message is read within moments rather than at the next interval.
  */
 public final class ImapWatcher implements AutoCloseable {
 
@@ -180,6 +181,55 @@ public final class ImapWatcher implements AutoCloseable {
         publisher.accept(all);
         positions.put(folder, position);
         return events.size();
+    }
+
+    /**
+     * Waits until the server announces new mail in the Inbox (IMAP IDLE), or at most {@code max}. The Sent folder is
+     * not watched this way: what the freelancer sends is read at the next poll.
+     *
+     * @return true when the server announced new mail, false when {@code max} passed (or the server has no IDLE)
+     */
+    public boolean awaitChange(Duration max) throws MessagingException, InterruptedException {
+        org.eclipse.angus.mail.imap.IMAPStore s = (org.eclipse.angus.mail.imap.IMAPStore) connect();
+        if (!s.hasCapability("IDLE")) {
+            Thread.sleep(max.toMillis());
+            return false;
+        }
+        IMAPFolder inbox = (IMAPFolder) s.getFolder("INBOX");
+        inbox.open(Folder.READ_ONLY);
+        java.util.concurrent.atomic.AtomicBoolean arrived = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        inbox.addMessageCountListener(new jakarta.mail.event.MessageCountAdapter() {
+            @Override
+            public void messagesAdded(jakarta.mail.event.MessageCountEvent e) {
+                arrived.set(true);
+            }
+        });
+        // A folder command from another thread ends the IDLE (the folder sends DONE first).
+        Thread timer = new Thread(() -> {
+            try {
+                Thread.sleep(max.toMillis());
+                timedOut.set(true);
+                inbox.getMessageCount();
+            } catch (InterruptedException | MessagingException | IllegalStateException e) {
+                // ended early, or the folder was closed: nothing to wake
+            }
+        }, "imap-idle-timeout");
+        timer.setDaemon(true);
+        timer.start();
+        try {
+            while (!arrived.get() && !timedOut.get()) {
+                inbox.idle(true);
+            }
+            return arrived.get();
+        } finally {
+            timer.interrupt();
+            try {
+                inbox.close(false);
+            } catch (MessagingException | IllegalStateException e) {
+                // closed already
+            }
+        }
     }
 
     /** The folder with the SPECIAL-USE {@code \Sent} attribute, else the first of the configured names that exists. */

@@ -25,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The live mailbox connector: polls an IMAP mailbox's Inbox and Sent folder every {@code --interval} and publishes
+ * The live mailbox connector: reads an IMAP mailbox's Inbox and Sent folder when IMAP IDLE announces new mail in the
+ * Inbox, and at least every {@code --interval}, and publishes
  * message events (headers only) with its position, so it can be stopped and restarted at will. The secret (an app
  * password, or an OAuth2 access token with {@code --xoauth2}) comes from an environment variable, never from the
  * command line, and is never printed.
@@ -77,13 +78,21 @@ public final class MailWatchCommand implements Callable<Integer> {
     private PrintStream out = System.out;
     private PrintStream err = System.err;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile ImapWatcher running;
+    /** The IMAP conversation, for tests (credentials are masked). */
+    PrintStream protocolLog;
     /** Where the secret is looked up: the environment (tests pass their own). */
     java.util.function.UnaryOperator<String> environment = System::getenv;
 
     /** Runs with the given streams and environment; returns the exit code (tests). */
     static int execute(String[] args, PrintStream out, PrintStream err,
             java.util.function.UnaryOperator<String> environment) {
-        MailWatchCommand command = new MailWatchCommand();
+        return execute(new MailWatchCommand(), args, out, err, environment);
+    }
+
+    /** Runs the given command (a test keeps it to {@link #stop} it). */
+    static int execute(MailWatchCommand command, String[] args, PrintStream out, PrintStream err,
+            java.util.function.UnaryOperator<String> environment) {
         command.out = out;
         command.err = err;
         command.environment = environment;
@@ -93,6 +102,15 @@ public final class MailWatchCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new MailWatchCommand()).execute(args));
+    }
+
+    /** Ends the loop: the watcher's connection is closed, which ends an IDLE in progress. */
+    void stop() {
+        stop.countDown();
+        ImapWatcher w = running;
+        if (w != null) {
+            w.close();
+        }
     }
 
     @Override
@@ -134,12 +152,14 @@ public final class MailWatchCommand implements Callable<Integer> {
                 + ", " + contacts.size() + " contact addresses and domains, every " + every.toSeconds() + " s");
         positions.values().forEach(p -> out.println("  resuming " + p.getFolder() + " after UID " + p.getLastUid()
                 + " (UIDVALIDITY " + p.getUidValidity() + ")"));
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         try (TransactionalPublisher publisher = new TransactionalPublisher(new PublisherSettings(bootstrapServers,
                 "paywatch-mail-watch-" + UUID.randomUUID(), 1, "lz4", Duration.ofMillis(5), Duration.ofSeconds(30),
                 Duration.ofSeconds(60), Map.of()));
              ImapWatcher watcher = new ImapWatcher(tenant, account, mapper, publisher::publish, positions,
                      Clock.systemUTC())) {
+            running = watcher;
+            watcher.protocolLog = protocolLog;
             do {
                 try {
                     ImapWatcher.Cycle c = watcher.pollOnce();
@@ -158,7 +178,21 @@ public final class MailWatchCommand implements Callable<Integer> {
                         return 3;
                     }
                 }
-            } while (!once && !stop.await(every.toMillis(), TimeUnit.MILLISECONDS));
+                if (once) {
+                    break;
+                }
+                try {
+                    // IDLE on the Inbox until new mail or the interval; the Sent folder is read at each poll.
+                    watcher.awaitChange(every);
+                } catch (MessagingException | RuntimeException e) {
+                    if (stop.getCount() == 0) {
+                        break;
+                    }
+                    err.println(Instant.now() + "  IDLE failed, waiting the interval: " + e.getClass().getSimpleName()
+                            + ": " + e.getMessage());
+                    stop.await(every.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } while (stop.getCount() > 0);
         }
         return 0;
     }

@@ -280,4 +280,71 @@ class ImapWatcherTest {
                 new PrintStream(noSecret, true, StandardCharsets.UTF_8), name -> null)).isEqualTo(2);
         assertThat(noSecret.toString(StandardCharsets.UTF_8)).contains("$PAYWATCH_IMAP_SECRET");
     }
+
+    @Test
+    void idleWakesUpOnNewMailAndOtherwiseReturnsAtTheTimeout() throws Exception {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        try (ImapWatcher w = watcher(Map.of())) {
+            w.protocolLog = new PrintStream(wire, true, StandardCharsets.UTF_8);
+            assertThat(w.pollOnce().messagesRead()).isZero();
+            // No mail: IDLE ends at the timeout and says so.
+            long t0 = System.nanoTime();
+            assertThat(w.awaitChange(Duration.ofSeconds(1))).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+
+            // New mail while idling with a 5-minute timeout: the server's announcement wakes it at once.
+            java.util.concurrent.CompletableFuture<Boolean> woke = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return w.awaitChange(Duration.ofMinutes(5));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // Deliver only once the second IDLE command is on the wire, so the wake-up is the server's announcement.
+            java.util.regex.Pattern idle = java.util.regex.Pattern.compile("(?m)^[A-Z]\\d+ IDLE\\r?$");
+            await().atMost(Duration.ofSeconds(10)).until(() -> idle.matcher(wire.toString(StandardCharsets.UTF_8))
+                    .results().count() >= 2);
+            user.deliver(message(Mail.message().from("anna@globex.example").to(ME).id("idle@globex.example")
+                    .date(date(20))));
+            assertThat(woke.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            ImapWatcher.Cycle c = w.pollOnce();
+            assertThat(c.messagesRead()).isEqualTo(1);
+            assertThat(c.eventsPublished()).isEqualTo(1);
+        }
+        assertThat(eventIds()).contains(id("received", "idle@globex.example", "globex"));
+    }
+
+    @Test
+    void theRunningCommandReadsNewMailAtOnceThroughIdleAndStops() throws Exception {
+        try (var producer = KafkaTestClients.producer(new org.apache.kafka.common.serialization.StringSerializer(),
+                Topics.CLIENT_CONTACTS.valueSerde().serializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.CLIENT_CONTACTS.name(),
+                    "idleco|globex", io.paywatch.contract.ClientContacts.newBuilder().setTenantId("idleco")
+                            .setClientId("globex").setAddresses(List.of("anna@globex.example")).setDomains(List.of())
+                            .setUpdatedAt(base).build())).get();
+        }
+        String[] args = {"--host", "127.0.0.1", "--port", Integer.toString(greenMail.getImap().getPort()),
+                "--no-tls", "--user", "me", "--own-address", ME, "--tenant", "idleco", "--interval", "10m",
+                "--bootstrap-servers", SharedKafka.bootstrapServers()};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MailWatchCommand command = new MailWatchCommand();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        command.protocolLog = new PrintStream(wire, true, StandardCharsets.UTF_8);
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                MailWatchCommand.execute(command, args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(new ByteArrayOutputStream()), name -> user.getPassword()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> out.toString(StandardCharsets.UTF_8)
+                .contains("INBOX: 0 new messages"));
+        java.util.regex.Pattern idle = java.util.regex.Pattern.compile("(?m)^[A-Z]\\d+ IDLE\\r?$");
+        await().atMost(Duration.ofSeconds(10)).until(() -> idle.matcher(wire.toString(StandardCharsets.UTF_8)).find());
+        // The interval is 10 minutes: only IDLE can bring this message in within the wait below.
+        user.deliver(message(Mail.message().from("anna@globex.example").to(ME).id("live@globex.example")
+                .date(date(25))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> out.toString(StandardCharsets.UTF_8)
+                .contains("INBOX: 1 new messages, 1 events published"));
+        assertThat(eventIds()).contains("mail:received:"
+                + MailMapperTest.sha256("idleco\nlive@globex.example\nglobex"));
+        command.stop();
+        assertThat(exit.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+    }
 }
