@@ -44,10 +44,9 @@ import java.util.function.Consumer;
  */
 public final class ImapWatcher implements AutoCloseable {
 
-    /** The headers fetched: exactly those {@link MailMapper} reads. */
+    /** The headers fetched: exactly those {@link MailMapper} reads (it threads by References here). */
     static final List<String> HEADERS = List.of("From", "To", "Cc", "Bcc", "Message-ID", "References",
-            "In-Reply-To", "Date", "Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedence", "Content-Type",
-            "X-GM-THRID");
+            "In-Reply-To", "Date", "Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedence", "Content-Type");
 
     /** Messages per Kafka transaction (with the position they advance to). */
     static final int BATCH = 500;

@@ -69,6 +69,11 @@ public final class MailImportCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or localhost:9092).")
     String bootstrapServers;
 
+    @Option(names = "--threads", defaultValue = "references", description = "How threads are told apart: "
+            + "references (default; the same as the IMAP watcher) or gmail (X-GM-THRID when present, for a Gmail "
+            + "Takeout history that live mail is not added to).")
+    String threads;
+
     @Option(names = "--transaction-size", defaultValue = "5000", description = "Events per Kafka transaction.")
     int transactionSize;
 
@@ -145,9 +150,14 @@ public final class MailImportCommand implements Callable<Integer> {
         }
         MailMapper mapper;
         try {
-            mapper = new MailMapper(tenant, own, contacts, new EventValidator(clock));
+            MailMapper.Threads rule = switch (threads.toLowerCase(java.util.Locale.ROOT)) {
+                case "references" -> MailMapper.Threads.REFERENCES;
+                case "gmail" -> MailMapper.Threads.GMAIL;
+                default -> throw new IllegalArgumentException("--threads must be references or gmail");
+            };
+            mapper = new MailMapper(tenant, own, contacts, new EventValidator(clock), rule);
         } catch (IllegalArgumentException e) {
-            err.println("error: --own-address: " + e.getMessage());
+            err.println("error: " + (e.getMessage().startsWith("--threads") ? "" : "--own-address: ") + e.getMessage());
             return 2;
         }
         out.println("tenant:            " + tenant + ", own addresses " + String.join(", ", own));

@@ -92,6 +92,7 @@ public final class MailMapper {
     private static final Pattern GM_THRID = Pattern.compile("[0-9]{1,24}");
     private static final Set<String> AUTO_PRECEDENCE = Set.of("bulk", "auto_reply", "junk");
 
+    private final Threads threads;
     private final String tenantId;
     private final Set<String> ownAddresses;
     private final TenantContacts contacts;
@@ -102,6 +103,28 @@ public final class MailMapper {
      * @param ownAddresses the tenant's own mail addresses (any case); mail from them is sent, mail to them received
      */
     public MailMapper(String tenantId, Set<String> ownAddresses, TenantContacts contacts, EventValidator validator) {
+        this(tenantId, ownAddresses, contacts, validator, Threads.REFERENCES);
+    }
+
+    /** How threads are told apart. */
+    public enum Threads {
+        /**
+         * The root of {@code References}, else {@code In-Reply-To}, else the message's own Message-ID: what every
+         * mail program writes, and the same for an import and the IMAP watcher (the default).
+         */
+        REFERENCES,
+        /**
+         * Gmail's {@code X-GM-THRID} header when present (a Gmail Takeout export carries it on every message), else
+         * as {@link #REFERENCES}. Gmail splits a thread whose subject changed. Use it for a Gmail history that live
+         * mail will not be added to: the IMAP watcher threads by References, so the two would not share threads.
+         */
+        GMAIL
+    }
+
+    /** A mapper with the given thread rule. */
+    public MailMapper(String tenantId, Set<String> ownAddresses, TenantContacts contacts, EventValidator validator,
+            Threads threads) {
+        this.threads = threads;
         this.tenantId = tenantId;
         Set<String> own = new LinkedHashSet<>();
         for (String a : ownAddresses) {
@@ -149,7 +172,7 @@ public final class MailMapper {
         if (time == null) {
             return new Skipped(Skip.BAD_DATE, "no Date header within range and no envelope date");
         }
-        String threadId = threadId(m, messageId.get());
+        String threadId = threadId(m, messageId.get(), threads);
         List<EventJson> json = new ArrayList<>();
         if (ownAddresses.contains(from)) {
             Set<String> clients = new LinkedHashSet<>();
@@ -213,13 +236,13 @@ public final class MailMapper {
     }
 
     /**
-     * The thread: Gmail's {@code X-GM-THRID} when present (a Gmail export carries it on every message), else the
-     * root of {@code References} (its first id), else the first id of {@code In-Reply-To}, else the message's own
+     * The thread: with {@link Threads#GMAIL}, Gmail's {@code X-GM-THRID} when present; otherwise the root of
+     * {@code References} (its first id), else the first id of {@code In-Reply-To}, else the message's own
      * Message-ID (it starts a thread). A reply whose subject was edited keeps its References, so it stays in its
      * thread. Ids are hashed to a fixed length, so a long or odd Message-ID is never refused.
      */
-    static String threadId(MimeMessage m, String messageId) throws MessagingException {
-        String gm = first(m, "X-GM-THRID");
+    static String threadId(MimeMessage m, String messageId, Threads threads) throws MessagingException {
+        String gm = threads == Threads.GMAIL ? first(m, "X-GM-THRID") : null;
         if (gm != null && GM_THRID.matcher(gm.strip()).matches()) {
             return "gmail:" + gm.strip();
         }

@@ -297,5 +297,14 @@ class MailImportCommandTest {
                 "@freelancer.example", "--bootstrap-servers", SharedKafka.bootstrapServers()},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), CLOCK).code();
         assertThat(badOwn).isEqualTo(2);
+        Path mbox = dir.resolve("one.mbox");
+        Files.writeString(mbox, mbox(List.of(mailbox().get(0))), StandardCharsets.UTF_8);
+        ByteArrayOutputStream threadsErr = new ByteArrayOutputStream();
+        int badThreads = MailImportCommand.execute(new String[]{mbox.toString(), "--tenant", TENANT, "--own-address",
+                ME, "--threads", "subject", "--bootstrap-servers", SharedKafka.bootstrapServers()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(threadsErr, true, StandardCharsets.UTF_8),
+                CLOCK).code();
+        assertThat(badThreads).isEqualTo(2);
+        assertThat(threadsErr.toString(StandardCharsets.UTF_8)).contains("--threads must be references or gmail");
     }
 }

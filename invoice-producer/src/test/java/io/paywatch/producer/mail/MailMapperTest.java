@@ -124,11 +124,22 @@ class MailMapperTest {
     }
 
     @Test
-    void gmailsThreadIdIsUsedWhenPresent() throws Exception {
-        Mapped m = (Mapped) map(Mail.message().header("X-GM-THRID", "1790912345678901234")
+    void gmailsThreadIdIsUsedWhenAskedForAndPresent() throws Exception {
+        Mail gmail = Mail.message().header("X-GM-THRID", "1790912345678901234")
                 .from("anna@globex.example").to(ME).id("g@globex.example").header("References", "<x@y.example>")
-                .date("Tue, 03 Jun 2025 10:00:00 +0000"));
+                .date("Tue, 03 Jun 2025 10:00:00 +0000");
+        MailMapper byGmail = new MailMapper("acme", Set.of(ME), contacts(),
+                new EventValidator(Clock.fixed(NOW, ZoneOffset.UTC)), MailMapper.Threads.GMAIL);
+        Mapped m = (Mapped) byGmail.map(HeaderOnlyMessage.of(gmail.headerBlock()), Optional.empty());
         assertThat(((MessageReceived) payload(m.events().get(0))).getThreadId()).isEqualTo("gmail:1790912345678901234");
+        // Without a Gmail thread id it falls back to References.
+        Mapped plain = (Mapped) byGmail.map(HeaderOnlyMessage.of(Mail.message().from("anna@globex.example").to(ME)
+                .id("h@globex.example").header("References", "<x@y.example>")
+                .date("Tue, 03 Jun 2025 10:00:00 +0000").headerBlock()), Optional.empty());
+        assertThat(((MessageReceived) payload(plain.events().get(0))).getThreadId()).isEqualTo(thread("x@y.example"));
+        // The default threads by References, as the IMAP watcher does, whatever X-GM-THRID says.
+        Mapped byDefault = (Mapped) map(gmail);
+        assertThat(((MessageReceived) payload(byDefault.events().get(0))).getThreadId()).isEqualTo(thread("x@y.example"));
     }
 
     @Test
