@@ -8,6 +8,8 @@ import io.paywatch.contract.DeliveryStatus;
 import io.paywatch.contract.Language;
 import io.paywatch.contract.PaymentAlert;
 import io.paywatch.schemas.Topics;
+import com.icegreen.greenmail.user.MessageDeliveryHandler;
+import com.icegreen.greenmail.user.UserException;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -22,6 +24,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,6 +83,40 @@ class EmailDeliveryTest extends AlertServiceHarness {
         assertThat(mailTo("spy@evil.test")).isEmpty();
         String html = (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent();
         assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;x()&lt;/script&gt;");
+    }
+
+    @Test
+    void aMessageTheServerRefusesIsRecordedRetryingNotSentAndGoesOutOnceWhenAccepted() throws Exception {
+        MessageDeliveryHandler accept = greenMail.getUserManager().getMessageDeliveryHandler();
+        AtomicBoolean refusing = new AtomicBoolean(true);
+        AtomicInteger refusals = new AtomicInteger();
+        String to = "refused@example.com";
+        greenMail.getUserManager().setMessageDeliveryHandler((message, address) -> {
+            if (refusing.get() && address.getEmail().equals(to)) {
+                refusals.incrementAndGet();
+                throw new UserException("mailbox full");
+            }
+            return accept.handle(message, address);
+        });
+        MutableClock.runFrom(DAYTIME); // retries are due after real backoff delays (200 ms doubling to 1 s)
+        try {
+            startContextWithTenant("refused", to);
+            publish(Fixtures.alert("refused-1", "refused", "acme", "Acme", AlertType.PAYMENT_DRIFT).build());
+
+            // The server answered the end of DATA with 451: logged RETRYING with the server's answer, never SENT.
+            AlertDelivery retrying = awaitStatus("refused-1", DeliveryStatus.RETRYING);
+            assertThat(retrying.getDetail()).contains("451");
+            assertThat(refusals.get()).isPositive();
+            assertThat(mailTo(to)).isEmpty();
+
+            refusing.set(false);
+            awaitStatus("refused-1", DeliveryStatus.SENT);
+            assertThat(alertIds(mailTo(to))).containsExactly("refused-1");
+            awaitAllAlertsCommitted();
+            assertThat(mailTo(to)).hasSize(1);
+        } finally {
+            greenMail.getUserManager().setMessageDeliveryHandler(accept);
+        }
     }
 
     @Test

@@ -39,13 +39,24 @@ public final class AlertFacts {
     public static final String NORM_DAYS = "normDays";
     /** Tenant's drift tolerance in days (integer). */
     public static final String TOLERANCE_DAYS = "toleranceDays";
+    /**
+     * PAYMENT_DRIFT and RECOVERED: the line the client's days to pay are judged against (integer days): per settled
+     * invoice max(tenant's norm, the invoice's terms), smoothed like {@link #EWMA_DAYS_TO_PAY}. Equal to
+     * {@link #NORM_DAYS} unless the client's invoices carry longer terms (then "its 45-day payment terms"). Optional:
+     * alerts raised before it existed lack it, and readers fall back to {@link #NORM_DAYS}.
+     */
+    public static final String LINE_DAYS = "lineDays";
     /** Client's own baseline days to pay (one decimal). */
     public static final String BASELINE_DAYS = "baselineDays";
-    /** Why a drift alert fired: "norm" (EWMA above norm + tolerance) or "baseline" (change detector). */
+    /**
+     * Why a drift alert fired: "norm" (EWMA above the line {@link #LINE_DAYS} + max(tolerance, grace)) or "baseline"
+     * (change detector).
+     */
     public static final String DRIFT_REASON = "driftReason";
     /**
      * What a RECOVERED alert says the client recovered: "baseline" (back to its usual days to pay, given by
-     * {@link #BASELINE_DAYS}), "norm" (the EWMA is back at or under the tenant's norm, {@link #NORM_DAYS}) or "terms"
+     * {@link #BASELINE_DAYS}), "norm" (the EWMA is back at or under the line, {@link #LINE_DAYS}: the tenant's norm
+     * {@link #NORM_DAYS}, or the client's longer payment terms) or "terms"
      * (a baseline episode ended because the client pays by the due date again, without returning to its old usual).
      */
     public static final String RECOVERY_KIND = "recoveryKind";
@@ -114,7 +125,8 @@ public final class AlertFacts {
 
     /** Every declared key, for checks that templates name only known facts. */
     public static final List<String> ALL = List.of(DAYS_PAST_DUE, DUE_DATE, ISSUED_DATE, ESCALATION_STEP,
-            GRACE_DAYS, DAYS_TO_PAY, EWMA_DAYS_TO_PAY, NORM_DAYS, TOLERANCE_DAYS, BASELINE_DAYS, DRIFT_REASON,
+            GRACE_DAYS, DAYS_TO_PAY, EWMA_DAYS_TO_PAY, NORM_DAYS, TOLERANCE_DAYS, LINE_DAYS, BASELINE_DAYS,
+            DRIFT_REASON,
             RECOVERY_KIND, LATE_PROBABILITY, EXPECTED_DAYS_TO_PAY, EXPECTED_SETTLE_DATE, LATE_INVOICES, RECENT_INVOICES,
             AVG_DAYS_LATE, BUSINESS_DAYS_SILENT, UNANSWERED_FOLLOW_UPS, UNANSWERED_THREADS, THREAD_ID,
             REPLY_LATENCY_HOURS, OVERDUE_INVOICE, AFTER_HOURS_SHARE, INBOUND_PER_WEEK, SETTLED_DATE, TIMEZONE);

@@ -15,6 +15,8 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 
@@ -69,8 +71,25 @@ public class StableIdMessageComposer implements MessageComposer {
     /** A MimeMessage that keeps a Message-ID set by the caller instead of generating a fresh one. */
     static final class StableIdMimeMessage extends MimeMessage {
 
+        /** Set once the whole message was written out (SMTP: the DATA body, before its terminating dot). */
+        private volatile boolean written;
+
         StableIdMimeMessage(Session session) {
             super(session);
+        }
+
+        @Override
+        public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
+            super.writeTo(os, ignoreList);
+            written = true;
+        }
+
+        /**
+         * False while the server cannot have accepted this message: SMTP accepts only after the end of DATA, which
+         * follows the body. {@link SmtpMailSender} retries on a fresh connection only then.
+         */
+        boolean written() {
+            return written;
         }
 
         @Override

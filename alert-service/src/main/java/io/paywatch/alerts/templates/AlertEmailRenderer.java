@@ -182,9 +182,19 @@ public class AlertEmailRenderer {
     }
 
     /**
+     * The variant of a PAYMENT_DRIFT or RECOVERED judged against the client's own payment terms rather than the
+     * tenant's norm: its {@link AlertFacts#LINE_DAYS} is longer than its {@link AlertFacts#NORM_DAYS} ("its 45-day
+     * payment terms" instead of "your 30-day norm").
+     */
+    public static final String TERMS_LINE = "termsLine";
+
+    /**
      * Which wording of its type an alert gets, from the rule that fired: GHOSTING by silence or by unanswered
      * follow-ups ({@code silence}, {@code followUps}), PAYMENT_DRIFT against the norm or the client's own baseline,
-     * RECOVERED by what was recovered. Empty when the type has one wording or the alert does not say.
+     * RECOVERED by what was recovered. A PAYMENT_DRIFT by the norm rule, or a RECOVERED of kind norm, whose line
+     * ({@link AlertFacts#LINE_DAYS}) is longer than the norm gets {@link #TERMS_LINE}: the client was judged against
+     * its invoices' payment terms. Without {@code lineDays} (alerts raised before it existed) the line is the norm.
+     * Empty when the type has one wording or the alert does not say.
      */
     public static Optional<String> variant(PaymentAlert alert) {
         Map<String, String> facts = alert.getFacts();
@@ -197,11 +207,20 @@ public class AlertEmailRenderer {
                 yield ProcessorFacts.REASON_THRESHOLD.equals(reason) ? Optional.of("silence") : Optional.empty();
             }
             case PAYMENT_DRIFT -> Optional.ofNullable(facts.get(AlertFacts.DRIFT_REASON))
-                    .filter(r -> r.equals("norm") || r.equals("baseline"));
+                    .filter(r -> r.equals("norm") || r.equals("baseline"))
+                    .map(r -> r.equals("norm") && termsLine(facts) ? TERMS_LINE : r);
             case RECOVERED -> Optional.ofNullable(facts.get(AlertFacts.RECOVERY_KIND))
-                    .filter(r -> r.equals("norm") || r.equals("baseline") || r.equals("terms"));
+                    .filter(r -> r.equals("norm") || r.equals("baseline") || r.equals("terms"))
+                    .map(r -> r.equals("norm") && termsLine(facts) ? TERMS_LINE : r);
             default -> Optional.empty();
         };
+    }
+
+    /** Whether the alert's line ({@code lineDays}) is longer than its norm: the client's terms, not the norm. */
+    private static boolean termsLine(Map<String, String> facts) {
+        Optional<BigDecimal> line = decimal(facts.get(AlertFacts.LINE_DAYS));
+        Optional<BigDecimal> norm = decimal(facts.get(AlertFacts.NORM_DAYS));
+        return line.isPresent() && norm.isPresent() && line.get().compareTo(norm.get()) > 0;
     }
 
     /** The email for one alert. */
@@ -366,6 +385,16 @@ public class AlertEmailRenderer {
             }
         }
         v.putIfAbsent(AlertFacts.NORM_DAYS, Integer.toString(settings.getPaymentNormDays()));
+        // An alert raised before lineDays existed was judged against the norm.
+        v.putIfAbsent(AlertFacts.LINE_DAYS, v.get(AlertFacts.NORM_DAYS));
+        if (variant(alert).filter(TERMS_LINE::equals).isPresent()) {
+            // "Compared with: your payment norm" would be wrong for a client judged against its terms.
+            for (String key : List.of(AlertFacts.DRIFT_REASON, AlertFacts.RECOVERY_KIND)) {
+                if (facts.containsKey(key)) {
+                    bundle.text(language, "value." + key + "." + TERMS_LINE).ifPresent(t -> v.put(key, t));
+                }
+            }
+        }
         decimal(facts.get(AlertFacts.EWMA_DAYS_TO_PAY)).ifPresent(ewma -> {
             BigDecimal norm = decimal(facts.get(AlertFacts.NORM_DAYS))
                     .orElse(BigDecimal.valueOf(settings.getPaymentNormDays()));

@@ -105,6 +105,81 @@ class AlertEmailRendererTest {
         assertThat(it.text()).contains("- Confronto con: la tua norma").contains("- La tua tolleranza: 7 giorni");
     }
 
+    /** A PAYMENT_DRIFT (norm rule) or RECOVERED (kind norm) with {@code lineDays} set, or absent when null. */
+    private static PaymentAlert lineAlert(AlertType type, String lineDays) {
+        Map<String, String> facts = new java.util.HashMap<>(Fixtures.facts(type));
+        if (type == AlertType.RECOVERED) {
+            facts.put(AlertFacts.EWMA_DAYS_TO_PAY, "43.2");
+        }
+        if (lineDays != null) {
+            facts.put(AlertFacts.LINE_DAYS, lineDays);
+        }
+        return Fixtures.alert("a", "t", "c", "Acme", type).setFacts(facts).build();
+    }
+
+    @Test
+    void aDriftAgainstTheClientsOwnTermsSaysTheTermsNotTheNorm() {
+        FreelancerSettings en = Fixtures.settings("t", "x@example.com", Language.EN).build();
+
+        PaymentAlert drift = lineAlert(AlertType.PAYMENT_DRIFT, "45");
+        assertThat(AlertEmailRenderer.variant(drift)).contains(AlertEmailRenderer.TERMS_LINE);
+        RenderedEmail email = renderer.render(drift, en);
+        assertThat(email.subject()).isEqualTo(
+                "Acme now pays later than their 45-day payment terms (44.5 days on average): keep an eye on open invoices");
+        assertThat(email.text()).contains("the typical time Acme takes to pay rose to 44.5 days, against their 45-day "
+                + "payment terms (your norm is 30 days).")
+                .contains("- Compared with: the client's payment terms")
+                .doesNotContain("30-day norm").doesNotContain("against your norm of");
+
+        PaymentAlert recovered = lineAlert(AlertType.RECOVERED, "45");
+        assertThat(AlertEmailRenderer.variant(recovered)).contains(AlertEmailRenderer.TERMS_LINE);
+        RenderedEmail back = renderer.render(recovered, en);
+        assertThat(back.subject()).isEqualTo(
+                "Acme is back within their 45-day payment terms (43.2 days on average): no action needed");
+        assertThat(back.text()).contains("fell to 43.2 days, within their 45-day payment terms.")
+                .contains("back within their payment terms").doesNotContain("your payment norm")
+                .doesNotContain("30-day norm");
+    }
+
+    @Test
+    void aLineEqualToTheNormOrNoLineFactKeepsTheNormWording() {
+        FreelancerSettings en = Fixtures.settings("t", "x@example.com", Language.EN).build();
+        // lineDays 30 (the norm), and an older alert without lineDays: both "your 30-day norm".
+        for (String lineDays : new String[] {"30", null}) {
+            PaymentAlert drift = lineAlert(AlertType.PAYMENT_DRIFT, lineDays);
+            assertThat(AlertEmailRenderer.variant(drift)).as("lineDays %s", lineDays).contains("norm");
+            assertThat(renderer.render(drift, en).subject()).as("lineDays %s", lineDays).isEqualTo(
+                    "Acme now pays later than your 30-day norm (44.5 days on average): keep an eye on open invoices");
+            PaymentAlert recovered = lineAlert(AlertType.RECOVERED, lineDays);
+            assertThat(AlertEmailRenderer.variant(recovered)).contains("norm");
+            assertThat(renderer.render(recovered, en).subject()).isEqualTo(
+                    "Acme is back within your 30-day norm (43.2 days on average): no action needed");
+        }
+        // Without lineDays the placeholder falls back to the norm.
+        assertThat(renderer.values(lineAlert(AlertType.PAYMENT_DRIFT, null), en))
+                .containsEntry(AlertFacts.LINE_DAYS, "30");
+        // A baseline drift is worded against the client's usual whatever its line.
+        Map<String, String> baseline = new java.util.HashMap<>(Fixtures.facts(AlertType.PAYMENT_DRIFT));
+        baseline.put(AlertFacts.DRIFT_REASON, "baseline");
+        baseline.put(AlertFacts.LINE_DAYS, "45");
+        assertThat(AlertEmailRenderer.variant(Fixtures.alert("a", "t", "c", "Acme", AlertType.PAYMENT_DRIFT)
+                .setFacts(baseline).build())).contains("baseline");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Language.class)
+    void everyLanguageSaysTheTermsForATermsLineDriftAndRecovery(Language language) {
+        FreelancerSettings settings = Fixtures.settings("t", "x@example.com", language).build();
+        for (AlertType type : List.of(AlertType.PAYMENT_DRIFT, AlertType.RECOVERED)) {
+            RenderedEmail terms = renderer.render(lineAlert(type, "45"), settings);
+            RenderedEmail norm = renderer.render(lineAlert(type, "30"), settings);
+            assertThat(terms.subject()).as("%s in %s", type, language).contains("45").doesNotContain("{")
+                    .isNotEqualTo(norm.subject());
+            assertThat(norm.subject()).contains("30");
+            assertThat(terms.text()).doesNotContain("{");
+        }
+    }
+
     @Test
     void clientNamesCannotInjectHeadersOrHtml() {
         String evil = "Evil <script>alert(1)</script>\r\nBcc: victim@example.com\nX-Injected: yes";

@@ -55,6 +55,7 @@ class TemplateFactsTest {
             Map.entry(AlertFacts.EWMA_DAYS_TO_PAY, "44.5"),
             Map.entry(AlertFacts.NORM_DAYS, "30"),
             Map.entry(AlertFacts.TOLERANCE_DAYS, "7"),
+            Map.entry(AlertFacts.LINE_DAYS, "45"),
             Map.entry(AlertFacts.BASELINE_DAYS, "29.0"),
             Map.entry(AlertFacts.DRIFT_REASON, "baseline"),
             Map.entry(AlertFacts.RECOVERY_KIND, "baseline"),

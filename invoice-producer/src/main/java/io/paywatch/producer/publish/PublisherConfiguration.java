@@ -10,7 +10,7 @@ import java.util.Map;
 @ConfigurationProperties("paywatch.producer")
 public record PublisherConfiguration(
         @Bindable(defaultValue = "invoice-producer") String transactionalIdPrefix,
-        @Bindable(defaultValue = "4") int poolSize,
+        @Bindable(defaultValue = "8") int poolSize,
         @Bindable(defaultValue = "lz4") String compression,
         @Bindable(defaultValue = "5ms") Duration linger,
         @Bindable(defaultValue = "5s") Duration maxBlock,

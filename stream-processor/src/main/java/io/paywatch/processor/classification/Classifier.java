@@ -9,6 +9,8 @@ import io.paywatch.contract.ReceivablesStats;
 import io.paywatch.contract.ResponsivenessStats;
 import io.paywatch.contract.ScoreFactor;
 import io.paywatch.contract.SettledInvoice;
+import io.paywatch.processor.payments.CalendarDays;
+import io.paywatch.processor.payments.DriftDetector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +40,10 @@ import java.util.Locale;
  *       {@value #SLOW_REPLY_FACTOR} x the reply target.</li>
  *   <li>SLOW_PAYER: in a payment-drift episode; or, over at least {@value #MIN_PAID} invoices (the settled ones in
  *       the history plus the open ones more than the grace past due), more than half late (see above); or, with at
- *       least {@value #MIN_PAID} paid invoices, a typical days-to-pay (EWMA, else median) above norm + drift
- *       tolerance; or an open invoice more than {@value #LONG_OVERDUE_DAYS} days past due.</li>
+ *       least {@value #MIN_PAID} paid invoices, a typical days-to-pay (EWMA, else median) above the client's line
+ *       plus max(drift tolerance, grace), the line and margin PAYMENT_DRIFT uses (max(norm, each settled invoice's
+ *       terms), weighted as the EWMA is; see {@code DriftDetector}): a client on 45-day terms paying on day 44 is not
+ *       a slow payer; or an open invoice more than {@value #LONG_OVERDUE_DAYS} days past due.</li>
  *   <li>MICROMANAGER: inbound messages per week above the tenant's threshold; or an after-hours share above
  *       the tenant's threshold while writing at least {@value #MIN_INBOUND_PER_WEEK_FOR_AFTER_HOURS} times a
  *       week.</li>
@@ -142,6 +146,12 @@ public final class Classifier {
         final Double inboundPerWeek;
         final Double afterHoursShare;
         final FreelancerSettings settings;
+        /**
+         * The line the client's days to pay are judged against, days: {@link DriftDetector#lineOfTerms} over the
+         * settled history (max(norm, each invoice's terms), weighted as the EWMA is), the norm without history. The
+         * same line PAYMENT_DRIFT uses, so a client on 45-day terms paying on day 44 is neither alerted nor labelled.
+         */
+        final double line;
 
         Figures(PaymentStats p, int overdueCount, int[] openDaysPastDue, ResponsivenessStats s,
                 FreelancerSettings settings) {
@@ -156,6 +166,10 @@ public final class Classifier {
             meanDaysLate = p == null ? null : p.getMeanDaysLate();
             drifting = p != null && p.getDrifting();
             List<SettledInvoice> history = p == null || p.getHistory() == null ? List.of() : p.getHistory();
+            java.time.ZoneId zone = CalendarDays.zone(settings.getTimezone());
+            line = DriftDetector.lineOfTerms(history.stream()
+                    .mapToInt(i -> CalendarDays.between(i.getIssuedAt().toEpochMilli(), i.getDueAt().toEpochMilli(), zone)).toArray(),
+                    settings.getPaymentNormDays());
             if (history.isEmpty() && paid > 0 && lateShare != null) {
                 // Figures without their per-invoice history (hand-built): the grace cannot be applied, so every late
                 // payment counts, as the late share does.
@@ -190,7 +204,18 @@ public final class Classifier {
         }
 
         double slowDtp() {
-            return settings.getPaymentNormDays() + settings.getDriftToleranceDays();
+            return line + DriftDetector.margin(settings.getDriftToleranceDays(), grace);
+        }
+
+        /** Whether the client's own terms make its line longer than the norm (the wording then names the terms). */
+        boolean termsLine() {
+            return Math.round(line) > settings.getPaymentNormDays();
+        }
+
+        /** "its 45-day payment terms" or "your 30-day norm": what {@link #slowDtp} is measured from. */
+        String lineName() {
+            return termsLine() ? "its " + Math.round(line) + "-day payment terms"
+                    : "your " + settings.getPaymentNormDays() + "-day norm";
         }
 
         boolean slowReplies() {
@@ -266,8 +291,7 @@ public final class Classifier {
                         + f.grace + "-day grace past due): " + f.lateParts() + ".");
             }
             if (f.slowDaysToPay()) {
-                reasons.add("Typically pays in " + num(f.typicalDtp) + " days against your " + st.getPaymentNormDays()
-                        + "-day norm.");
+                reasons.add("Typically pays in " + num(f.typicalDtp) + " days against " + f.lineName() + ".");
             }
             if (longOverdue) {
                 reasons.add("Has an invoice " + f.longestPastDue + " days past due.");
@@ -340,10 +364,11 @@ public final class Classifier {
                     : " (" + f.settledWithinGrace + " more within the grace)")));
         }
         if (f.paid >= 1 && f.typicalDtp != null) {
-            double over = f.typicalDtp - st.getPaymentNormDays();
+            double over = f.typicalDtp - f.line;
             int impact = over <= 0 ? 10 : -(int) Math.min(25, Math.round(over));
             factors.add(factor("daysToPay", impact, f.typicalDtpName + " days to pay " + num(f.typicalDtp)
-                    + " against a " + st.getPaymentNormDays() + "-day norm"));
+                    + " against " + (f.termsLine() ? "its " + Math.round(f.line) + "-day payment terms"
+                    : "a " + st.getPaymentNormDays() + "-day norm")));
         }
         if (f.drifting) {
             factors.add(factor("paymentDrift", -10, "paying later than its own baseline"));

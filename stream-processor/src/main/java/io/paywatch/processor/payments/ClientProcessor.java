@@ -312,6 +312,13 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     private void apply(String clientKey, InputValidator.Identity id, Object value, long eventTime) {
         FreelancerSettings settings = settings(id.tenantId());
         if (value instanceof MessageEvent message) {
+            if (parkingSteps(context.currentSystemTimeMs())) {
+                // A catch-up: held, and applied in event-time order once it ends (scanTracker), like parked steps.
+                tracker.hold(clientKey, message);
+                probe.midway(clientKey, value);
+                return;
+            }
+            releaseHeldMessages(); // a catch-up's messages are older: they go first
             List<PaymentAlert> alerts = tracker.onMessage(clientKey, message, settings,
                     hasOverdueInvoice(clientKey, eventTime, settings));
             alerts.forEach(this::raise);
@@ -849,8 +856,27 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         scanTracker(wallNow);
     }
 
+    /** Applies the message events a catch-up held, in event-time order (ResponsivenessTracker#releaseHeld). */
+    private void releaseHeldMessages() {
+        if (!tracker.holdsMessages()) {
+            return;
+        }
+        List<PaymentAlert> alerts = tracker.releaseHeld(this::settings,
+                (clientKey, at) -> hasOverdueInvoice(clientKey, at, settings(ClientKey.parse(clientKey).tenantId())),
+                this::profileChanged);
+        alerts.forEach(this::raise);
+        int expired = tracker.takeExpiredThreads();
+        if (expired > 0) {
+            afterCommit(() -> metrics.stateExpired(ResponsivenessStores.OPEN_THREADS, "ghosted", expired));
+        }
+    }
+
     /** Reply deadlines of the responsiveness tracker, as of {@code now} (unchanged by the watermark). */
     private void scanTracker(long now) {
+        if (parkingSteps(context.currentSystemTimeMs())) {
+            return; // a catch-up: its messages are held, and no reply deadline is judged before they are applied
+        }
+        releaseHeldMessages();
         if (now <= lastTrackerScan) {
             return;
         }
@@ -991,9 +1017,9 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             String tenantId = ClientKey.parse(clientKey).tenantId();
             tenantPriors.put(tenantId, tenantPrior(tenantId).plus(before, record.daysLate() > 0));
             DriftDetector.Outcome drift = DriftDetector.evaluate(state, upTo, record.daysToPay(),
-                    settings.getPaymentNormDays(), settings.getDriftToleranceDays());
+                    settings.getPaymentNormDays(), settings.getDriftToleranceDays(), settings.getOverdueGraceDays());
             if (drift.transition() != DriftDetector.Transition.NONE && settings.getAlertOptIns().getPaymentDrift()) {
-                raise(driftAlert(clientKey, state, drift, record, settings));
+                raise(driftAlert(clientKey, state, drift, record, upTo, settings));
             }
             touched.merge(clientKey, record.settledAt(), Math::max);
         }
@@ -1147,7 +1173,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
     }
 
     private PaymentAlert driftAlert(String clientKey, ClientState state, DriftDetector.Outcome drift,
-            SettledRecord settled, FreelancerSettings settings) {
+            SettledRecord settled, List<SettledRecord> upTo, FreelancerSettings settings) {
         ClientKey ck = ClientKey.parse(clientKey);
         boolean started = drift.transition() == DriftDetector.Transition.DRIFT_STARTED;
         AlertType type = started ? AlertType.PAYMENT_DRIFT : AlertType.RECOVERED;
@@ -1155,12 +1181,16 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         facts.put(AlertFacts.EWMA_DAYS_TO_PAY, ExtraFacts.oneDecimal(state.ewma));
         facts.put(AlertFacts.NORM_DAYS, Integer.toString(settings.getPaymentNormDays()));
         facts.put(AlertFacts.TOLERANCE_DAYS, Integer.toString(settings.getDriftToleranceDays()));
+        // The line the client is judged against (max(norm, terms) per invoice, smoothed as the EWMA is): the norm, or
+        // longer when the client's invoices carry longer terms, so an email can say "its 45-day payment terms".
+        facts.put(AlertFacts.LINE_DAYS, Integer.toString(DriftDetector.lineDays(upTo, settings.getPaymentNormDays())));
+        facts.put(AlertFacts.GRACE_DAYS, Integer.toString(settings.getOverdueGraceDays()));
         // The baseline has at least one settlement here: the detector learns before it decides.
         facts.put(AlertFacts.BASELINE_DAYS, ExtraFacts.oneDecimal(state.baselineMean));
         if (started) {
             facts.put(AlertFacts.DRIFT_REASON, state.driftReason);
             // How late the client paid recently: the materiality behind the alert (see DriftDetector).
-            RiskModel.RecentLateness recent = RiskModel.recentLateness(state.historyUpTo(settled));
+            RiskModel.RecentLateness recent = RiskModel.recentLateness(upTo);
             facts.put(AlertFacts.LATE_INVOICES, Integer.toString(recent.lateInvoices()));
             facts.put(AlertFacts.RECENT_INVOICES, Integer.toString(recent.recentInvoices()));
             facts.put(AlertFacts.AVG_DAYS_LATE, ExtraFacts.oneDecimal(recent.avgDaysLate()));
@@ -1173,8 +1203,8 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // The alert's date is the settlement's calendar date in the tenant's zone, as for every other alert: without
         // it an email or the console would print the UTC date, a day off east of Greenwich after midnight.
         facts.put(AlertFacts.TIMEZONE, CalendarDays.zone(settings.getTimezone()).getId());
-        String summary = DriftDetector.summary(state, drift, settled, settings.getPaymentNormDays(),
-                settings.getDriftToleranceDays());
+        String summary = DriftDetector.summary(state, drift, upTo, settings.getPaymentNormDays(),
+                settings.getDriftToleranceDays(), settings.getOverdueGraceDays());
         return alert(clientKey, type, started ? Severity.WARNING : Severity.INFO, settled.settledAt(),
                 AlertIds.of(ck.tenantId(), ck.clientId(), type.name(), state.driftEpisode),
                 List.of(settled.invoiceId()), List.of(new Money(settled.amountMinor(), settled.currency())), facts,

@@ -8,10 +8,17 @@ import java.util.List;
  *
  * <p>Two entry rules:
  * <ol>
- *   <li><b>Norm:</b> the EWMA of days to pay (alpha {@value #EWMA_ALPHA}) is above the tenant's norm + tolerance
- *       on two consecutive settlements. The confirmation stops one very late payment from pushing the EWMA over
- *       the line and raising an alert on its own. The norm is the tenant's own line of what is acceptable, so
- *       crossing it by the tenant's tolerance is material by definition.</li>
+ *   <li><b>Norm (the line):</b> the EWMA of days to pay (alpha {@value #EWMA_ALPHA}) is above the client's
+ *       <b>line</b> plus the <b>margin</b> on two consecutive settlements. The line of one settled invoice is
+ *       max(tenant's norm, that invoice's terms in days): a client on 45-day terms paying on day 44 pays on time,
+ *       whatever the tenant's 30-day norm. The client's line ({@link #line}) is the EWMA of its settled invoices'
+ *       lines with the same alpha and in the same order as the days to pay, so EWMA &gt; line + margin is exactly
+ *       "the smoothed days beyond each invoice's own line exceed the margin", and a client whose terms change (60 to
+ *       30 days) is not judged by its old payments against its new terms. The margin is max(drift tolerance,
+ *       overdue grace): a payment inside the grace period the tenant allows is not late. The confirmation stops one
+ *       very late payment from pushing the EWMA over the line and raising an alert on its own. The line is the
+ *       tenant's own line of what is acceptable (or the client's agreed terms), so crossing it by the margin is
+ *       material by definition.</li>
  *   <li><b>Change vs own baseline (CUSUM), when material:</b> a client that always paid in 10 days and now pays in
  *       45 on 30-day terms is drifting before its average crosses the norm. The baseline (mean and variance of
  *       DTP) is learnt from the first {@value #BASELINE_WARMUP} settlements and then follows slowly (alpha
@@ -19,10 +26,11 @@ import java.util.List;
  *       settlement adds z = (DTP - mean) / sd, clipped to [{@value #Z_MIN}, {@value #Z_MAX}], to a one-sided
  *       CUSUM S = min({@value #S_MAX}, max(0, S + z - {@value #K})); a shift is significant when S &gt; {@value #H}.
  *       sd has a floor of {@value #SD_FLOOR} days so a very regular client is not alarmed by a one-day wobble.
- *       <br>A significant shift raises PAYMENT_DRIFT only if it is also <b>material</b> ({@link #isMaterial}): the
- *       settlement that tips it was paid after its due date, at least {@value #MATERIAL_LATE} of the last
- *       {@value #MATERIAL_RUN} settlements were paid after their due dates, and those last {@value #MATERIAL_RUN}
- *       settlements were on average past their due dates (mean of DTP - terms &gt; 0).
+ *       <br>A significant shift raises PAYMENT_DRIFT only if it is also <b>material</b> ({@link #isMaterial}),
+ *       counting lateness only beyond the tenant's grace period (days beyond terms minus grace): the settlement
+ *       that tips it was paid more than the grace after its due date, at least {@value #MATERIAL_LATE} of the last
+ *       {@value #MATERIAL_RUN} settlements were, and those last {@value #MATERIAL_RUN} settlements were on average
+ *       more than the grace past their due dates (mean of DTP - terms - grace &gt; 0).
  *       <br><i>Why this rule:</i> what a slower payment costs a freelancer is cash that arrives after the date they
  *       planned around, and that date is the invoice's due date. A client moving from 5 to 10 days on 30-day
  *       terms still pays three weeks before the money is due, so nothing the freelancer planned is touched: that
@@ -36,17 +44,18 @@ import java.util.List;
  * {@value #H} and the shift is not material, the baseline's mean follows every settlement (alpha
  * {@value #BASELINE_ALPHA}) instead of only the normal ones, so it moves to the new level and S falls back; S is
  * capped at {@value #S_MAX} so that it does not store up an unbounded alarm. A shift that later becomes material
- * still fires, because the baseline follows slowly (a client going from 12 to 43 days is alerted on its second late
- * payment).
+ * still fires, because the baseline follows slowly (a client going from 12 to 42, 44, 43 days on 30-day terms is
+ * alerted on its second late payment without a grace, on its third with the default 3-day grace).
  *
  * <p><b>Recovery</b> (hysteresis) ends an episode with one RECOVERED, and says what was recovered
  * ({@link RecoveryKind}):
  * <ul>
- *   <li>a <b>norm</b> episode recovers when the EWMA is back at or under the norm itself (tolerance days below the
- *       entry line) and the last {@value #RECOVERY_RUN} settlements each took at most the norm: "back under the
- *       30-day norm";</li>
+ *   <li>a <b>norm</b> episode recovers when the EWMA is back at or under the line itself (margin days below the
+ *       entry threshold) and the last {@value #RECOVERY_RUN} settlements each took at most their own invoice's line:
+ *       "back under the 30-day norm" when the line is the norm, "back within its 45-day payment terms" when the
+ *       client's terms make it longer;</li>
  *   <li>a <b>baseline</b> episode recovers when the last {@value #RECOVERY_RUN} settlements each took at most the
- *       (frozen) baseline + 2 sd days and the EWMA is at most max(norm, baseline + 2 sd): "back to your usual 12
+ *       (frozen) baseline + 2 sd days and the EWMA is at most max(line, baseline + 2 sd): "back to your usual 12
  *       days"; or, when the client settles inside its terms again without returning to its old usual, when the
  *       last {@value #RECOVERY_RUN} settlements were all paid by their due dates: "paying within terms again" (kind
  *       {@code terms}). Without that second exit a client that went from 5 to 40 days and then to a steady 20
@@ -122,34 +131,28 @@ public final class DriftDetector {
     }
 
     /**
-     * Updates {@code s} with a settlement of {@code daysToPay} days, and says whether a drift started or ended.
-     * Same as {@link #evaluate}{@code .transition()}.
-     */
-    public static Transition update(ClientState s, int daysToPay, int normDays, int toleranceDays) {
-        return evaluate(s, daysToPay, normDays, toleranceDays).transition();
-    }
-
-    /**
      * Updates {@code s} with a settlement of {@code daysToPay} days (the newest record of {@code s.history()}), and
      * says whether a drift started or ended, and what a recovery recovered.
      *
      * @param normDays      the tenant's payment norm, days
-     * @param toleranceDays the tenant's drift tolerance, days above the norm
+     * @param toleranceDays the tenant's drift tolerance, days above the line
+     * @param graceDays     the tenant's overdue grace period, days after the due date
      */
-    public static Outcome evaluate(ClientState s, int daysToPay, int normDays, int toleranceDays) {
-        return evaluate(s, s.history(), daysToPay, normDays, toleranceDays);
+    public static Outcome evaluate(ClientState s, int daysToPay, int normDays, int toleranceDays, int graceDays) {
+        return evaluate(s, s.history(), daysToPay, normDays, toleranceDays, graceDays);
     }
 
     /**
-     * As {@link #evaluate(ClientState, int, int, int)}, reading the recent settlements from {@code historyUpTo}
+     * As {@link #evaluate(ClientState, int, int, int, int)}, reading the recent settlements from {@code historyUpTo}
      * (oldest first, the settlement being evaluated last) instead of the client's whole history. The processor feeds
      * settlements in event-time order while later ones may already be in the history (they arrived early, within
      * the allowed lateness); judging materiality and recovery only on what was settled by then keeps the outcome
      * independent of the arrival order.
      */
     public static Outcome evaluate(ClientState s, List<SettledRecord> historyUpTo, int daysToPay, int normDays,
-            int toleranceDays) {
+            int toleranceDays, int graceDays) {
         List<SettledRecord> h = historyUpTo;
+        double line = line(h, normDays);
         double x = daysToPay;
         s.ewma = Double.isNaN(s.ewma) ? x : EWMA_ALPHA * x + (1 - EWMA_ALPHA) * s.ewma;
         boolean baselineReady = s.baselineN >= BASELINE_WARMUP;
@@ -158,12 +161,12 @@ public final class DriftDetector {
         if (baselineReady) {
             s.cusum = Math.min(S_MAX, Math.max(0, s.cusum + Math.max(Z_MIN, Math.min(Z_MAX, z)) - K));
         }
-        s.aboveNormStreak = s.ewma > normDays + toleranceDays ? s.aboveNormStreak + 1 : 0;
+        s.aboveNormStreak = s.ewma > line + margin(toleranceDays, graceDays) ? s.aboveNormStreak + 1 : 0;
 
         if (!s.drifting) {
             boolean normRule = s.aboveNormStreak >= NORM_CONFIRMATIONS;
             boolean shift = baselineReady && s.cusum > H;
-            boolean changeRule = shift && isMaterial(h);
+            boolean changeRule = shift && isMaterial(h, graceDays);
             learnBaseline(s, x, baselineReady, z, shift && !changeRule);
             if (normRule || changeRule) {
                 s.drifting = true;
@@ -173,7 +176,7 @@ public final class DriftDetector {
             }
             return Outcome.NONE;
         }
-        RecoveryKind kind = recovery(s, h, normDays);
+        RecoveryKind kind = recovery(s, h, line, normDays);
         if (kind != null) {
             s.drifting = false;
             s.cusum = 0;
@@ -185,23 +188,33 @@ public final class DriftDetector {
 
     /**
      * The one-line English summary of a drift transition, from the state right after {@link #evaluate}: what the
-     * client does now, against what (the norm or its usual days), and for a recovery what was recovered, e.g.
-     * "Client is back to its usual 12 days to pay (EWMA 13 days)" or "Client is back under the 30-day norm: EWMA
-     * 24 days to pay". Numbers are rounded to whole days.
+     * client does now, against what (the norm, its payment terms or its usual days), and for a recovery what was
+     * recovered, e.g. "Client is back to its usual 12 days to pay (EWMA 13 days)", "Client is back under the 30-day
+     * norm: EWMA 24 days to pay" or "Client is back within its 45-day payment terms: EWMA 43 days to pay". Numbers
+     * are rounded to whole days.
      */
-    public static String summary(ClientState s, Outcome outcome, int normDays, int toleranceDays) {
-        return summary(s, outcome, s.history.peekLast(), normDays, toleranceDays);
+    public static String summary(ClientState s, Outcome outcome, int normDays, int toleranceDays, int graceDays) {
+        return summary(s, outcome, s.history(), normDays, toleranceDays, graceDays);
     }
 
-    /** As {@link #summary(ClientState, Outcome, int, int)}, about the settlement {@code last} that was evaluated. */
-    public static String summary(ClientState s, Outcome outcome, SettledRecord last, int normDays,
-            int toleranceDays) {
+    /**
+     * As {@link #summary(ClientState, Outcome, int, int, int)}, about the settlements {@code historyUpTo} that were
+     * evaluated (oldest first, the settlement evaluated last).
+     */
+    public static String summary(ClientState s, Outcome outcome, List<SettledRecord> historyUpTo, int normDays,
+            int toleranceDays, int graceDays) {
+        SettledRecord last = historyUpTo.isEmpty() ? null : historyUpTo.get(historyUpTo.size() - 1);
         int terms = last == null ? normDays : last.termsDays();
+        int lineDays = lineDays(historyUpTo, normDays);
+        String line = lineDays > normDays ? String.format(java.util.Locale.ROOT, "its %d-day payment terms",
+                lineDays) : String.format(java.util.Locale.ROOT, "your %d-day norm", normDays);
         if (outcome.transition() == Transition.DRIFT_STARTED) {
             if (REASON_NORM.equals(s.driftReason)) {
+                String margin = graceDays > toleranceDays
+                        ? String.format(java.util.Locale.ROOT, "the %d days grace", graceDays)
+                        : String.format(java.util.Locale.ROOT, "the %d days tolerance", toleranceDays);
                 return String.format(java.util.Locale.ROOT, "Client now pays in %.0f days on average (EWMA), over "
-                        + "your %d-day norm by more than the %d days tolerance; its usual was %.0f days", s.ewma,
-                        normDays, toleranceDays, s.baselineMean);
+                        + "%s by more than %s; its usual was %.0f days", s.ewma, line, margin, s.baselineMean);
             }
             return String.format(java.util.Locale.ROOT, "Client now pays late: %d days to pay on %d-day terms, "
                     + "against its usual %.0f days (EWMA %.0f days)", last == null ? 0 : last.daysToPay(), terms,
@@ -211,8 +224,11 @@ public final class DriftDetector {
             return "";
         }
         return switch (outcome.recoveryKind()) {
-            case NORM -> String.format(java.util.Locale.ROOT,
-                    "Client is back under the %d-day norm: EWMA %.0f days to pay", normDays, s.ewma);
+            case NORM -> lineDays > normDays
+                    ? String.format(java.util.Locale.ROOT,
+                            "Client is back within its %d-day payment terms: EWMA %.0f days to pay", lineDays, s.ewma)
+                    : String.format(java.util.Locale.ROOT,
+                            "Client is back under the %d-day norm: EWMA %.0f days to pay", normDays, s.ewma);
             case BASELINE -> String.format(java.util.Locale.ROOT,
                     "Client is back to its usual %.0f days to pay (EWMA %.0f days)", s.baselineMean, s.ewma);
             case TERMS -> String.format(java.util.Locale.ROOT, "Client pays within terms again: its last %d invoices "
@@ -221,13 +237,13 @@ public final class DriftDetector {
     }
 
     /** The recovery the state shows now, or null while the episode goes on. */
-    private static RecoveryKind recovery(ClientState s, List<SettledRecord> h, int normDays) {
+    private static RecoveryKind recovery(ClientState s, List<SettledRecord> h, double line, int normDays) {
         if (!REASON_BASELINE.equals(s.driftReason)) {
-            return s.ewma <= normDays && lastRunWithin(h, normDays) ? RecoveryKind.NORM : null;
+            return s.ewma <= line && lastRunWithinOwnLine(h, normDays) ? RecoveryKind.NORM : null;
         }
         double sd = sd(s);
         double usual = s.baselineMean + 2 * sd;
-        if (lastRunWithin(h, usual) && s.ewma <= Math.max(normDays, usual)) {
+        if (lastRunWithin(h, usual) && s.ewma <= Math.max(line, usual)) {
             return RecoveryKind.BASELINE;
         }
         if (lastRunOnTime(h)) {
@@ -237,25 +253,75 @@ public final class DriftDetector {
     }
 
     /**
-     * Whether the client's recent payments are late in a way that costs the freelancer (see the class comment):
-     * the newest settlement was paid after its due date, at least {@value #MATERIAL_LATE} of the last
-     * {@value #MATERIAL_RUN} were, and their mean signed days relative to the due date is positive.
+     * Whether the client's recent payments are late in a way that costs the freelancer (see the class comment),
+     * counting lateness only beyond the grace period (days beyond terms minus {@code graceDays}): the newest
+     * settlement was paid more than the grace after its due date, at least {@value #MATERIAL_LATE} of the last
+     * {@value #MATERIAL_RUN} were, and their mean signed days relative to due date + grace is positive. With a grace
+     * of 0 a payment one day after the due date counts.
      */
-    static boolean isMaterial(List<SettledRecord> h) {
-        if (h.isEmpty() || h.get(h.size() - 1).daysLate() <= 0) {
+    static boolean isMaterial(List<SettledRecord> h, int graceDays) {
+        int grace = Math.max(0, graceDays);
+        if (h.isEmpty() || h.get(h.size() - 1).daysLate() <= grace) {
             return false;
         }
         int late = 0;
         int seen = 0;
-        long vsDue = 0;
+        long beyondGrace = 0;
         for (int i = h.size() - 1; i >= 0 && seen < MATERIAL_RUN; i--, seen++) {
             SettledRecord r = h.get(i);
-            vsDue += r.daysVsDue();
-            if (r.daysLate() > 0) {
+            beyondGrace += r.daysVsDue() - grace;
+            if (r.daysLate() > grace) {
                 late++;
             }
         }
-        return late >= MATERIAL_LATE && vsDue > 0;
+        return late >= MATERIAL_LATE && beyondGrace > 0;
+    }
+
+    /**
+     * The line one settled invoice is judged against: the tenant's norm, or the invoice's own terms when they are
+     * longer (a client on 45-day terms paying on day 44 pays on time).
+     */
+    static int lineOf(SettledRecord r, int normDays) {
+        return Math.max(normDays, r.termsDays());
+    }
+
+    /**
+     * The client's line, days: the EWMA (alpha {@value #EWMA_ALPHA}, oldest first) of {@link #lineOf} over
+     * {@code h}, the settlements fed to the detector so far in the order they were fed, so it weighs each invoice's
+     * line exactly as the days-to-pay EWMA weighs its days. It is recomputed from the remembered settlements (the
+     * last {@link ClientState#HISTORY_SIZE}), not stored: the weight of anything older is under
+     * 0.7<sup>49</sup>, about 3e-8. The norm when {@code h} is empty.
+     */
+    public static double line(List<SettledRecord> h, int normDays) {
+        int[] terms = new int[h.size()];
+        for (int i = 0; i < terms.length; i++) {
+            terms[i] = h.get(i).termsDays();
+        }
+        return lineOfTerms(terms, normDays);
+    }
+
+    /**
+     * {@link #line} from the settled invoices' terms alone, days, oldest first: the EWMA (alpha
+     * {@value #EWMA_ALPHA}) of max(norm, terms). The classifier reads it from a profile's settled history so that a
+     * client is never labelled slow for paying within the terms its drift is judged against. The norm when empty.
+     */
+    public static double lineOfTerms(int[] termsDaysOldestFirst, int normDays) {
+        double line = Double.NaN;
+        for (int terms : termsDaysOldestFirst) {
+            int l = Math.max(normDays, terms);
+            line = Double.isNaN(line) ? l : EWMA_ALPHA * l + (1 - EWMA_ALPHA) * line;
+        }
+        return Double.isNaN(line) ? normDays : line;
+    }
+
+    /** {@link #line} rounded to whole days: the {@code lineDays} fact, and the number the wording says. */
+    public static int lineDays(List<SettledRecord> h, int normDays) {
+        return (int) Math.round(line(h, normDays));
+    }
+
+    /** Days above the line before the EWMA drifts: max(drift tolerance, overdue grace). */
+    public static int margin(int toleranceDays, int graceDays) {
+        return Math.max(toleranceDays, graceDays);
     }
 
     /** Whether the last {@value #RECOVERY_RUN} settlements each took at most {@code days} days to pay. */
@@ -265,6 +331,20 @@ public final class DriftDetector {
         }
         for (int i = 1; i <= RECOVERY_RUN; i++) {
             if (h.get(h.size() - i).daysToPay() > days) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the last {@value #RECOVERY_RUN} settlements each took at most their own invoice's {@link #lineOf}. */
+    private static boolean lastRunWithinOwnLine(List<SettledRecord> h, int normDays) {
+        if (h.size() < RECOVERY_RUN) {
+            return false;
+        }
+        for (int i = 1; i <= RECOVERY_RUN; i++) {
+            SettledRecord r = h.get(h.size() - i);
+            if (r.daysToPay() > lineOf(r, normDays)) {
                 return false;
             }
         }

@@ -28,6 +28,12 @@ final class ClientResponsiveness {
     int consecutiveFollowUps;
     /** When the first reply-expecting message since the client's last inbound message was sent. */
     long unansweredSince = NONE;
+    /**
+     * When the last message that counted toward {@link #consecutiveFollowUps} (or started the run) was sent, over all
+     * the client's threads: a message counts only at least 1 business day after it, so three emails on three topics
+     * sent to a client in one morning are not two follow-ups.
+     */
+    long lastCountedAt = NONE;
     String unansweredThread;
     boolean ghosting;
     /** Identifies the current ghosting episode in alert ids (for example {@code thread|t-1|1741168800000}). */

@@ -10,6 +10,12 @@ final class OpenThread {
     String threadId;
     long firstUnansweredAt;
     long lastSentAt;
+    /**
+     * The thread's last <em>counted</em> message: its first unanswered message, then each follow-up that counted (one
+     * sent at least 1 business day after the previous counted one). A nudge sent sooner does not move it.
+     */
+    long lastCountedAt;
+    /** Follow-ups in this thread that counted (see {@link #lastCountedAt}). */
     int followUps;
     long deadlineAt;
     /** Whether this thread's deadline has already passed (it joined a ghosting episode). */
@@ -23,6 +29,7 @@ final class OpenThread {
         this.threadId = threadId;
         this.firstUnansweredAt = sentAt;
         this.lastSentAt = sentAt;
+        this.lastCountedAt = sentAt;
         this.deadlineAt = deadlineAt;
     }
 }

@@ -17,4 +17,11 @@ public final class ResponsivenessStores {
 
     /** One bounded responsiveness summary per client, keyed {@code tenant|client}. */
     public static final String RESPONSIVENESS_STATE = "responsiveness-state";
+
+    /**
+     * Message events of a catch-up (a backfill or replay), keyed {@code <event time epochMillis, 13 digits
+     * zero-padded>|tenant|client|eventId}: held until the catch-up ends, then applied in event-time order, so a
+     * replay in any order raises the same alerts. Empty outside a catch-up.
+     */
+    public static final String HELD_MESSAGES = "held-messages";
 }

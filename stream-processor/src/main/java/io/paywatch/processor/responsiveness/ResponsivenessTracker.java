@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -42,7 +44,11 @@ import java.util.function.Predicate;
  * <p>Determinism: a deadline fires at most once, with {@code occurredAt} = the deadline itself, whether a
  * wall-clock tick, a stream-time tick or the client's next message notices it first ({@link #onMessage}
  * first fires this client's deadlines that passed before the message's event time). So a live run and a
- * replay raise the same alerts with the same alertIds.
+ * replay raise the same alerts with the same alertIds. During a catch-up the client processor {@link #hold}s message
+ * events instead, and {@link #releaseHeld} applies them in event-time order when it ends: any arrival order of a
+ * backfill gives the same alerts. The ghosting rules (follow-ups a business day apart on their thread, any message of
+ * the client a sign of life for every thread sent before it, RESPONSIVE_AGAIN never dated before its GHOSTING) are in
+ * RESPONSIVENESS.md.
  */
 public final class ResponsivenessTracker {
 
@@ -54,6 +60,8 @@ public final class ResponsivenessTracker {
     static final int MIN_AFTER_HOURS_SAMPLE = 5;
     /** Most deadlines handled per punctuation; the rest wait for the next tick so one tick never stalls. */
     static final int MAX_DEADLINES_PER_TICK = 500;
+    /** Held messages read per chunk when a catch-up's are released (all are applied; this bounds the memory). */
+    static final int RELEASE_CHUNK = 1_000;
     /**
      * Ghosted threads kept per client (issue 12, bounded state). A ghosted thread waits for the client's reply (to
      * measure it and end the episode); over this many, the client's oldest ghosted thread (by its last message) is
@@ -96,6 +104,9 @@ public final class ResponsivenessTracker {
     private KeyValueStore<String, OpenThread> threads;
     private KeyValueStore<String, ThreadRef> deadlines;
     private KeyValueStore<String, ClientResponsiveness> summaries;
+    private KeyValueStore<String, HeldMessage> held;
+    /** Whether {@link #held} may hold something: null until looked at, then kept up to date by hold and release. */
+    private Boolean mayHoldMessages;
     /**
      * clientKey to the client's display name as the payments side last saw it (null when none was ever seen). Message
      * events carry no name, so a GHOSTING email would otherwise name the client by its id.
@@ -115,13 +126,15 @@ public final class ResponsivenessTracker {
                         Serdes.String(), StateSerdes.THREAD_REF).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(ResponsivenessStores.RESPONSIVENESS_STATE),
-                        Serdes.String(), StateSerdes.SUMMARY).withCachingEnabled());
+                        Serdes.String(), StateSerdes.SUMMARY).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ResponsivenessStores.HELD_MESSAGES),
+                        Serdes.String(), StateSerdes.HELD_MESSAGE).withCachingEnabled());
     }
 
     /** Names of the stores in {@link #storeBuilders()}, for connecting them to the processor. */
     public static List<String> storeNames() {
         return List.of(ResponsivenessStores.OPEN_THREADS, ResponsivenessStores.REPLY_DEADLINES,
-                ResponsivenessStores.RESPONSIVENESS_STATE);
+                ResponsivenessStores.RESPONSIVENESS_STATE, ResponsivenessStores.HELD_MESSAGES);
     }
 
     /** Looks up this tracker's stores; called from the client processor's init. Alerts then name clients by id. */
@@ -139,6 +152,8 @@ public final class ResponsivenessTracker {
         threads = context.getStateStore(ResponsivenessStores.OPEN_THREADS);
         deadlines = context.getStateStore(ResponsivenessStores.REPLY_DEADLINES);
         summaries = context.getStateStore(ResponsivenessStores.RESPONSIVENESS_STATE);
+        held = context.getStateStore(ResponsivenessStores.HELD_MESSAGES);
+        mayHoldMessages = null;
     }
 
     /**
@@ -153,6 +168,88 @@ public final class ResponsivenessTracker {
         threads = stage.stage(threads, StateSerdes.OPEN_THREAD);
         deadlines = stage.stage(deadlines, StateSerdes.THREAD_REF);
         summaries = stage.stage(summaries, StateSerdes.SUMMARY);
+        held = stage.stage(held, StateSerdes.HELD_MESSAGE);
+    }
+
+    /**
+     * Holds one (already deduplicated) message event of a catch-up (a backfill or replay, records far behind the wall
+     * clock) instead of applying it: in a catch-up the records of a client can come in any order, and applying them
+     * as they come would judge a deadline before a reply dated earlier had arrived. {@link #releaseHeld} applies
+     * them, in event-time order, once the catch-up is over.
+     */
+    public void hold(String clientKey, MessageEvent event) {
+        long at = eventTime(event);
+        held.put(pad(at) + SEP + clientKey + SEP + eventId(event), new HeldMessage(clientKey, event));
+        mayHoldMessages = true;
+    }
+
+    /** Whether messages are held (a catch-up's, not applied yet). */
+    public boolean holdsMessages() {
+        if (mayHoldMessages == null) {
+            try (KeyValueIterator<String, HeldMessage> it = held.all()) {
+                mayHoldMessages = it.hasNext();
+            }
+        }
+        return mayHoldMessages;
+    }
+
+    /**
+     * Applies every held message in event-time order (ties by client and eventId), as {@link #onMessage} would have
+     * in that order, and forgets them. Each client's deadlines that passed before each message fire on the way (as in
+     * {@link #onMessage}); the ones after the last message wait for the next {@link #onTime}.
+     *
+     * @param settingsByTenant  tenantId to settings
+     * @param overdueAt         whether the client had an overdue invoice at the message's event time
+     * @param applied           told (clientKey, event time) of each message applied, for the client's profile
+     * @return the alerts raised, in the order they were raised
+     */
+    public List<PaymentAlert> releaseHeld(Function<String, FreelancerSettings> settingsByTenant,
+            BiPredicate<String, Long> overdueAt, BiConsumer<String, Long> applied) {
+        List<PaymentAlert> alerts = new ArrayList<>();
+        if (!holdsMessages()) {
+            return alerts;
+        }
+        // In chunks, each read after the last key applied: memory stays at one chunk whatever the catch-up held, and
+        // no scan walks the entries already deleted.
+        String from = null;
+        while (true) {
+            List<KeyValue<String, HeldMessage>> chunk = new ArrayList<>();
+            try (KeyValueIterator<String, HeldMessage> it = from == null ? held.all() : held.range(from, null)) {
+                while (it.hasNext() && chunk.size() < RELEASE_CHUNK) {
+                    chunk.add(it.next());
+                }
+            }
+            if (chunk.isEmpty()) {
+                break;
+            }
+            for (KeyValue<String, HeldMessage> entry : chunk) {
+                held.delete(entry.key);
+                String clientKey = entry.value.clientKey();
+                long at = eventTime(entry.value.event());
+                alerts.addAll(onMessage(clientKey, entry.value.event(),
+                        settingsByTenant.apply(ClientKey.parse(clientKey).tenantId()), overdueAt.test(clientKey, at)));
+                applied.accept(clientKey, at);
+            }
+            from = chunk.get(chunk.size() - 1).key + '\u0000'; // the smallest key after the last one applied
+        }
+        mayHoldMessages = false;
+        return alerts;
+    }
+
+    private static long eventTime(MessageEvent event) {
+        Object payload = event.getPayload();
+        if (payload instanceof MessageSent sent) {
+            return sent.getSentAt().toEpochMilli();
+        }
+        if (payload instanceof MessageReceived received) {
+            return received.getReceivedAt().toEpochMilli();
+        }
+        throw new IllegalArgumentException("message event without a MessageSent/MessageReceived payload");
+    }
+
+    private static String eventId(MessageEvent event) {
+        return event.getPayload() instanceof MessageSent sent ? sent.getEventId()
+                : ((MessageReceived) event.getPayload()).getEventId();
     }
 
     /**
@@ -239,6 +336,10 @@ public final class ResponsivenessTracker {
         }
         String key = threadKey(clientKey, sent.getThreadId());
         OpenThread thread = threads.get(key);
+        // Whether this message counts (toward the follow-up run): the first unanswered message of a thread does, and
+        // a further one in the same thread only at least 1 business day (tenant calendar and zone) after the
+        // previous counted message of that thread (a sooner nudge counts for nothing and moves nothing).
+        boolean counts = true;
         if (thread == null) {
             long deadline = calendar.addBusinessDays(at, Math.max(1, settings.getGhostingThresholdBusinessDays()));
             thread = new OpenThread(clientKey, sent.getThreadId(), at, deadline);
@@ -246,7 +347,11 @@ public final class ResponsivenessTracker {
             s.openThreads++;
         } else {
             // The silence is measured from the first unanswered message, so a follow-up does not reset the clock.
-            thread.followUps++;
+            counts = at >= calendar.addBusinessDays(thread.lastCountedAt, 1);
+            if (counts) {
+                thread.followUps++;
+                thread.lastCountedAt = at;
+            }
             thread.lastSentAt = Math.max(thread.lastSentAt, at);
             if (thread.ghosted) {
                 deadlines.delete(deadlineKey(thread));
@@ -255,15 +360,27 @@ public final class ResponsivenessTracker {
         }
         threads.put(key, thread);
 
+        // The client's run (what GHOSTING by follow-ups reads) counts across threads: a reply-expecting message counts
+        // toward it only at least 1 business day after the previous counted one to this client, whichever thread
+        // either is in (the per-thread count above only feeds the thread's own figures). Without it, a first message on
+        // each of three topics sent in one morning made two follow-ups and a GHOSTING by noon.
+        boolean countsForClient;
         if (s.unansweredSince == ClientResponsiveness.NONE) {
             s.unansweredSince = at;
             s.unansweredThread = sent.getThreadId();
             s.consecutiveFollowUps = 0;
+            s.lastCountedAt = at;
+            countsForClient = false;
         } else {
-            s.consecutiveFollowUps++;
+            countsForClient = s.lastCountedAt == ClientResponsiveness.NONE
+                    || at >= calendar.addBusinessDays(s.lastCountedAt, 1);
+            if (countsForClient) {
+                s.consecutiveFollowUps++;
+                s.lastCountedAt = at;
+            }
         }
         int limit = settings.getFollowUpsBeforeGhosting();
-        if (limit > 0 && s.consecutiveFollowUps >= limit && !s.ghosting) {
+        if (countsForClient && limit > 0 && s.consecutiveFollowUps >= limit && !s.ghosting) {
             String episodeKey = "followups" + SEP + s.unansweredThread + SEP + s.unansweredSince;
             startEpisode(clientKey, s, episodeKey, s.unansweredThread, s.unansweredSince, at, REASON_FOLLOW_UPS,
                     calendar, settings, overdue, alerts);
@@ -278,6 +395,7 @@ public final class ResponsivenessTracker {
         s.unansweredSince = ClientResponsiveness.NONE;
         s.unansweredThread = null;
         s.consecutiveFollowUps = 0;
+        s.lastCountedAt = ClientResponsiveness.NONE;
 
         OpenThread answered = received.getThreadId() != null
                 ? threads.get(threadKey(clientKey, received.getThreadId()))
@@ -289,6 +407,16 @@ public final class ResponsivenessTracker {
             threads.delete(threadKey(clientKey, answered.threadId));
             deadlines.delete(deadlineKey(answered));
             s.openThreads = Math.max(0, s.openThreads - 1);
+        }
+        // A sign of life: whatever thread the client writes in (a new subject, a call), it is not ghosting. Every
+        // other thread awaiting its reply since before this message stops its clock too, with no latency recorded
+        // (the message answered none of them); a later message in one of them answers nothing.
+        for (OpenThread other : openThreads(clientKey)) {
+            if (other.firstUnansweredAt < at && (answered == null || !other.threadId.equals(answered.threadId))) {
+                threads.delete(threadKey(clientKey, other.threadId));
+                deadlines.delete(deadlineKey(other));
+                s.openThreads = Math.max(0, s.openThreads - 1);
+            }
         }
 
         if (s.ghosting) {
@@ -420,8 +548,11 @@ public final class ResponsivenessTracker {
         String episodeKey = s.episodeKey;
         s.ghosting = false;
         s.episodeKey = null;
+        // Never dated before the GHOSTING it ends: a reply that arrives late, dated before the detection, ends the
+        // episode when it is applied, and is dated at the detection (its own time stays in repliedAt).
+        long endedAt = episode == null ? at : Math.max(at, episode.detectedAt);
         if (episode != null && episode.endedAt == ClientResponsiveness.NONE) {
-            episode.endedAt = at;
+            episode.endedAt = endedAt;
         }
         if (!settings.getAlertOptIns().getGhosting() || episode == null) {
             return;
@@ -442,7 +573,7 @@ public final class ResponsivenessTracker {
         facts.put(AlertFacts.UNANSWERED_THREADS, Integer.toString(s.openThreads));
         facts.put(AlertFacts.TIMEZONE, calendar.zone().getId());
         String summary = "Client " + displayName(ck) + " replied again after " + silentDays + " business days of silence.";
-        alerts.add(alert(ck, AlertType.RESPONSIVE_AGAIN, Severity.INFO, episodeKey, at, facts, summary));
+        alerts.add(alert(ck, AlertType.RESPONSIVE_AGAIN, Severity.INFO, episodeKey, endedAt, facts, summary));
     }
 
     private void checkAfterHours(String clientKey, ClientResponsiveness s, long at, FreelancerSettings settings,

@@ -1,12 +1,22 @@
 package io.paywatch.processor.responsiveness;
 
 import io.paywatch.processor.state.VersionedSerde;
+import io.paywatch.schemas.Topics;
 import org.apache.kafka.common.serialization.Serde;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.util.Map;
 
 /** Serdes of the tracker's internal store values, in the {@link VersionedSerde} format. */
 final class StateSerdes {
 
     private static final byte VERSION = 1;
+    /**
+     * Format of {@link #OPEN_THREAD}: 2 adds {@code lastCountedAt} (the follow-up rule). Format 1 still reads, with
+     * {@code lastCountedAt} = the thread's last message (stream-processor README, "Upgrading to open-thread format 2").
+     */
+    static final byte OPEN_THREAD_VERSION = 2;
 
     private StateSerdes() {
     }
@@ -16,7 +26,7 @@ final class StateSerdes {
         out.writeUTF(v.threadId());
     }, in -> new ThreadRef(in.readUTF(), in.readUTF()));
 
-    static final Serde<OpenThread> OPEN_THREAD = VersionedSerde.of("open thread", VERSION, (out, v) -> {
+    static final Serde<OpenThread> OPEN_THREAD = VersionedSerde.of("open thread", OPEN_THREAD_VERSION, (out, v) -> {
         out.writeUTF(v.clientKey);
         out.writeUTF(v.threadId);
         out.writeLong(v.firstUnansweredAt);
@@ -24,7 +34,21 @@ final class StateSerdes {
         out.writeInt(v.followUps);
         out.writeLong(v.deadlineAt);
         out.writeBoolean(v.ghosted);
+        out.writeLong(v.lastCountedAt);
     }, in -> {
+        OpenThread t = readOpenThreadV1(in);
+        t.lastCountedAt = in.readLong();
+        return t;
+    }, Map.of((byte) 1, in -> {
+        OpenThread t = readOpenThreadV1(in);
+        // Format 1 kept no counted time: the thread's last message stands in for it, so a nudge within a business
+        // day of it does not count (the safe side: no false follow-up).
+        t.lastCountedAt = t.lastSentAt;
+        return t;
+    }));
+
+    /** The fields of format 1 of an open thread (format 2 appends lastCountedAt). */
+    private static OpenThread readOpenThreadV1(DataInputStream in) throws IOException {
         OpenThread t = new OpenThread();
         t.clientKey = in.readUTF();
         t.threadId = in.readUTF();
@@ -34,9 +58,35 @@ final class StateSerdes {
         t.deadlineAt = in.readLong();
         t.ghosted = in.readBoolean();
         return t;
+    }
+
+    /**
+     * A message event held while a catch-up runs ({@link ResponsivenessTracker#hold}): the client key and the event in
+     * its Avro single-object encoding (the topic's own serde).
+     */
+    static final Serde<HeldMessage> HELD_MESSAGE = VersionedSerde.of("held message", VERSION, (out, v) -> {
+        out.writeUTF(v.clientKey());
+        byte[] avro = Topics.MESSAGE_EVENTS.valueSerde().serializer().serialize(Topics.MESSAGE_EVENTS.name(),
+                v.event());
+        out.writeInt(avro.length);
+        out.write(avro);
+    }, in -> {
+        String clientKey = in.readUTF();
+        byte[] avro = new byte[in.readInt()];
+        in.readFully(avro);
+        return new HeldMessage(clientKey,
+                Topics.MESSAGE_EVENTS.valueSerde().deserializer().deserialize(Topics.MESSAGE_EVENTS.name(), avro));
     });
 
-    static final Serde<ClientResponsiveness> SUMMARY = VersionedSerde.of("responsiveness summary", VERSION, (out, v) -> {
+    /**
+     * Format of {@link #SUMMARY}: 2 appends {@code lastCountedAt} (the client-wide follow-up rule). Format 1 still reads,
+     * with {@code lastCountedAt} = the client's last outbound message while a run is open (the safe side: a nudge
+     * within a business day of it does not count).
+     */
+    static final byte SUMMARY_VERSION = 2;
+
+    static final Serde<ClientResponsiveness> SUMMARY = VersionedSerde.of("responsiveness summary", SUMMARY_VERSION,
+            (out, v) -> {
         out.writeLong(v.firstSeenAt);
         out.writeLong(v.lastInboundAt);
         out.writeLong(v.lastOutboundAt);
@@ -65,7 +115,20 @@ final class StateSerdes {
             out.writeLong(e.endedAt);
             out.writeUTF(e.reason);
         }
+        out.writeLong(v.lastCountedAt);
     }, in -> {
+        ClientResponsiveness v = readSummaryV1(in);
+        v.lastCountedAt = in.readLong();
+        return v;
+    }, Map.of((byte) 1, in -> {
+        ClientResponsiveness v = readSummaryV1(in);
+        v.lastCountedAt = v.unansweredSince == ClientResponsiveness.NONE ? ClientResponsiveness.NONE
+                : v.lastOutboundAt;
+        return v;
+    }));
+
+    /** The fields of format 1 of a summary (format 2 appends lastCountedAt). */
+    private static ClientResponsiveness readSummaryV1(DataInputStream in) throws IOException {
         ClientResponsiveness v = new ClientResponsiveness();
         v.firstSeenAt = in.readLong();
         v.lastInboundAt = in.readLong();
@@ -88,5 +151,5 @@ final class StateSerdes {
                     in.readUTF()));
         }
         return v;
-    });
+    }
 }

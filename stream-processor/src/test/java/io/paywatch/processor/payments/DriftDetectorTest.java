@@ -8,13 +8,17 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link DriftDetector} on settlement sequences (30-day terms, norm 30, tolerance 5), without the topology. */
+/**
+ * {@link DriftDetector} on settlement sequences (30-day terms, norm 30, tolerance 5, no grace), without the topology.
+ * The grace period's effect is pinned by {@link DriftTermsAndGraceTest}.
+ */
 class DriftDetectorTest {
 
     private static final long DAY = 86_400_000L;
     private static final int TERMS = 30;
     private static final int NORM = 30;
     private static final int TOLERANCE = 5;
+    private static final int GRACE = 0;
 
     /** Feeds each days-to-pay as a settlement on 30-day terms; returns every outcome. */
     private static List<DriftDetector.Outcome> feed(ClientState s, int... daysToPay) {
@@ -24,7 +28,7 @@ class DriftDetectorTest {
             long issued = 1_700_000_000_000L + n * 40L * DAY;
             s.addSettled(new SettledRecord("i" + n, issued, issued + TERMS * DAY, issued + dtp * DAY, dtp,
                     Math.max(0, dtp - TERMS), TERMS, 100_00, "EUR"));
-            out.add(DriftDetector.evaluate(s, dtp, NORM, TOLERANCE));
+            out.add(DriftDetector.evaluate(s, dtp, NORM, TOLERANCE, GRACE));
         }
         return out;
     }
@@ -52,7 +56,7 @@ class DriftDetectorTest {
         List<DriftDetector.Outcome> back = feed(s, 12, 13, 12);
         assertThat(back.get(2)).isEqualTo(
                 new DriftDetector.Outcome(DriftDetector.Transition.RECOVERED, DriftDetector.RecoveryKind.BASELINE));
-        assertThat(DriftDetector.summary(s, back.get(2), NORM, TOLERANCE))
+        assertThat(DriftDetector.summary(s, back.get(2), NORM, TOLERANCE, GRACE))
                 .startsWith("Client is back to its usual 12 days to pay");
     }
 
@@ -82,7 +86,7 @@ class DriftDetectorTest {
                 .filter(o -> o.transition() == DriftDetector.Transition.RECOVERED).findFirst().orElseThrow();
         assertThat(recovered.recoveryKind()).isEqualTo(DriftDetector.RecoveryKind.NORM);
         assertThat(count(back, DriftDetector.Transition.RECOVERED)).isEqualTo(1);
-        assertThat(DriftDetector.summary(s, recovered, NORM, TOLERANCE))
+        assertThat(DriftDetector.summary(s, recovered, NORM, TOLERANCE, GRACE))
                 .startsWith("Client is back under the 30-day norm");
     }
 

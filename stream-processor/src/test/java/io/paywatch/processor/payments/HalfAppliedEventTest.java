@@ -155,11 +155,16 @@ class HalfAppliedEventTest {
 
             probe.armed.set(false);
             f.messages.pipeInput(KEY, sent);
+            // A replay (wall clock 2030): the message is held until the catch-up ends, then applied.
+            Snapshot held = Snapshot.of(f);
+            assertThat(held.held).hasSize(1);
+            f.messages.pipeInput(KEY, sent); // a duplicate
+            assertThat(Snapshot.of(f)).isEqualTo(held);
+            f.advanceWallClock(f.options().replayIdle().plusSeconds(30));
             Snapshot applied = Snapshot.of(f);
+            assertThat(applied.held).isEmpty();
             assertThat(applied.threads).hasSize(1);
             assertThat(applied.deadlines).hasSize(1);
-            f.messages.pipeInput(KEY, sent); // a duplicate
-            assertThat(Snapshot.of(f)).isEqualTo(applied);
         }
     }
 
@@ -175,7 +180,8 @@ class HalfAppliedEventTest {
 
     /** Every entry of the stores an event can write, as comparable strings (values through their serdes). */
     record Snapshot(List<String> openInvoices, List<String> dueIndex, List<String> clientState,
-            List<String> priors, List<String> threads, List<String> deadlines, List<String> summaries) {
+            List<String> priors, List<String> threads, List<String> deadlines, List<String> summaries,
+            List<String> held) {
 
         static Snapshot of(TopologyFixture f) {
             return new Snapshot(
@@ -185,7 +191,8 @@ class HalfAppliedEventTest {
                     dump(f, ProcessorStores.TENANT_RISK_PRIOR, TenantPrior.serde()),
                     dump(f, ResponsivenessStores.OPEN_THREADS, null),
                     dump(f, ResponsivenessStores.REPLY_DEADLINES, null),
-                    dump(f, ResponsivenessStores.RESPONSIVENESS_STATE, null));
+                    dump(f, ResponsivenessStores.RESPONSIVENESS_STATE, null),
+                    dump(f, ResponsivenessStores.HELD_MESSAGES, null));
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
