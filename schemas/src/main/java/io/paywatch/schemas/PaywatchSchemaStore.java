@@ -1,11 +1,13 @@
 package io.paywatch.schemas;
 
 import io.paywatch.contract.AlertDelivery;
+import io.paywatch.contract.ClientContacts;
 import io.paywatch.contract.ClientProfile;
 import io.paywatch.contract.DeadLetter;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceRisk;
+import io.paywatch.contract.MailPosition;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import org.apache.avro.Schema;
@@ -79,7 +81,8 @@ public final class PaywatchSchemaStore implements SchemaStore {
         for (Schema s : List.of(InvoiceEvent.getClassSchema(), MessageEvent.getClassSchema(),
                 FreelancerSettings.getClassSchema(), ClientProfile.getClassSchema(),
                 InvoiceRisk.getClassSchema(), PaymentAlert.getClassSchema(), DeadLetter.getClassSchema(),
-                AlertDelivery.getClassSchema())) {
+                AlertDelivery.getClassSchema(), ClientContacts.getClassSchema(),
+                MailPosition.getClassSchema())) {
             map.put(s.getName(), s);
         }
         return Collections.unmodifiableMap(map);

@@ -1,11 +1,13 @@
 package io.paywatch.schemas;
 
 import io.paywatch.contract.AlertDelivery;
+import io.paywatch.contract.ClientContacts;
 import io.paywatch.contract.ClientProfile;
 import io.paywatch.contract.DeadLetter;
 import io.paywatch.contract.FreelancerSettings;
 import io.paywatch.contract.InvoiceEvent;
 import io.paywatch.contract.InvoiceRisk;
+import io.paywatch.contract.MailPosition;
 import io.paywatch.contract.MessageEvent;
 import io.paywatch.contract.PaymentAlert;
 import org.apache.kafka.common.serialization.Serde;
@@ -69,7 +71,24 @@ public final class Topics {
     public static final TopicSpec<String, AlertDelivery> ALERT_DELIVERIES = new TopicSpec<>("alert-deliveries",
             KEYS, AvroSerde.of(AlertDelivery.class), true, null, "Delivery log of alerts, keyed alertId, compacted.");
 
+    /**
+     * Each client's mail contacts (addresses and whole domains), keyed tenant|client; latest wins. The mail
+     * import reads them to tell which client a message is from or to.
+     */
+    public static final TopicSpec<String, ClientContacts> CLIENT_CONTACTS = new TopicSpec<>("client-contacts", KEYS,
+            AvroSerde.of(ClientContacts.class), true, null,
+            "Mail addresses and domains of each client, keyed tenant|client, compacted.");
+
+    /**
+     * The IMAP watcher's read position per folder, keyed {@code tenant|account|folder}; latest wins. Written in
+     * the same transaction as the events of the mail it covers.
+     */
+    public static final TopicSpec<String, MailPosition> MAIL_POSITIONS = new TopicSpec<>("mail-positions", KEYS,
+            AvroSerde.of(MailPosition.class), true, null,
+            "IMAP watcher positions (UIDVALIDITY and last UID), keyed tenant|account|folder, compacted.");
+
     /** Every topic, in the order they are created. */
     public static final List<TopicSpec<?, ?>> ALL = List.of(INVOICE_EVENTS, MESSAGE_EVENTS, FREELANCER_SETTINGS,
-            CLIENT_PROFILES, INVOICE_RISK, PAYMENT_ALERTS, DEAD_LETTERS, ALERT_DELIVERIES);
+            CLIENT_PROFILES, INVOICE_RISK, PAYMENT_ALERTS, DEAD_LETTERS, ALERT_DELIVERIES, CLIENT_CONTACTS,
+            MAIL_POSITIONS);
 }

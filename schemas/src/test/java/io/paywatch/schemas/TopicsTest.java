@@ -21,6 +21,8 @@ class TopicsTest {
     void profilesAndSettingsAreCompactedAndEventsTimeRetained() {
         assertThat(Topics.CLIENT_PROFILES.configs()).containsEntry("cleanup.policy", "compact");
         assertThat(Topics.FREELANCER_SETTINGS.configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(Topics.CLIENT_CONTACTS.configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(Topics.MAIL_POSITIONS.configs()).containsEntry("cleanup.policy", "compact");
         assertThat(Topics.INVOICE_EVENTS.configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", Long.toString(Topics.EVENT_RETENTION.toMillis()));
     }

@@ -5,15 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Counts bytes read, for the progress bar. */
-final class CountingInputStream extends FilterInputStream {
+public final class CountingInputStream extends FilterInputStream {
 
     private volatile long count;
 
-    CountingInputStream(InputStream in) {
+    public CountingInputStream(InputStream in) {
         super(in);
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 

@@ -56,6 +56,11 @@ public final class EventValidator {
         this.clock = clock;
     }
 
+    /** The validator's clock, which bounds how far ahead an event time may be. */
+    public Instant now() {
+        return clock.instant();
+    }
+
     /**
      * Who is sending: the authenticated tenant, its default payment terms, the source to stamp when the event
      * names none, and the tenant's time zone, in which a plain date is read (start of that local day) and terms

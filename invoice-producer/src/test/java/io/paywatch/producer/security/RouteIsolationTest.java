@@ -54,6 +54,22 @@ class RouteIsolationTest extends RunningServiceTest {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
             assertThat(r.body()).contains("/tenantId");
         });
+        // Contacts live under the key's tenant: another tenant's key reads and writes its own client of that id.
+        cases.put("PUT /v1/clients/{clientId}/contacts", () -> {
+            assertThat(contacts(http, "PUT", "iso-client", "{\"contacts\":[\"anna@iso.example\"]}", TestSupport.KEY)
+                    .statusCode()).isEqualTo(202);
+            assertThat(contacts(http, "PUT", "iso-client", "{\"contacts\":[\"@evil.example\"]}",
+                    TestSupport.OTHER_KEY).statusCode()).isEqualTo(202);
+            assertThat(contacts(http, "GET", "iso-client", null, TestSupport.KEY).body())
+                    .contains("anna@iso.example").doesNotContain("evil");
+        });
+        cases.put("GET /v1/clients/{clientId}/contacts", () -> {
+            assertThat(contacts(http, "PUT", "iso-only-acme", "{\"contacts\":[\"bob@iso.example\"]}",
+                    TestSupport.KEY).statusCode()).isEqualTo(202);
+            HttpResponse<String> r = contacts(http, "GET", "iso-only-acme", null, TestSupport.OTHER_KEY);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+            assertThat(r.body()).doesNotContain("bob@iso.example");
+        });
         String body = "{\"id\":\"evt_iso\",\"type\":\"customer.created\",\"data\":{\"object\":{\"id\":\"cus_1\"}}}";
         long t = TestSupport.NOW.getEpochSecond();
         String stripeSig = "t=" + t + ",v1=" + HexFormat.of().formatHex(Hmac.sha256(TestSupport.STRIPE_SECRET,
@@ -102,6 +118,16 @@ class RouteIsolationTest extends RunningServiceTest {
         assertThat(cases.keySet()).as("every route of the service has an isolation case; routes: %s", routes)
                 .containsAll(routes);
         routes.forEach(r -> cases.get(r).run());
+    }
+
+    private static HttpResponse<String> contacts(RawHttp http, String method, String client, String json,
+            String key) {
+        Map<String, String> headers = new HashMap<>(Map.of("Authorization", "Bearer " + key));
+        if (json != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        return http.send(method, "/v1/clients/" + client + "/contacts",
+                json == null ? null : json.getBytes(StandardCharsets.UTF_8), headers);
     }
 
     /** Signed with acme's secret: 200 on acme's endpoint, 401 on every other tenant's, known or not. */

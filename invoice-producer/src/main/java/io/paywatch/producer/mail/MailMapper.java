@@ -1,0 +1,347 @@
+package io.paywatch.producer.mail;
+
+import io.paywatch.contract.SourceSystem;
+import io.paywatch.producer.api.EventJson;
+import io.paywatch.producer.api.EventJson.EventType;
+import io.paywatch.producer.contacts.ContactEntry;
+import io.paywatch.producer.contacts.TenantContacts;
+import io.paywatch.producer.publish.OutboundEvent;
+import io.paywatch.producer.validation.EventValidator;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one mail message into {@code MessageSent} / {@code MessageReceived} events, or into a counted reason to
+ * skip it, from its <b>headers only</b>. It reads {@code From}, {@code To}, {@code Cc}, {@code Bcc},
+ * {@code Message-ID}, {@code References}, {@code In-Reply-To}, {@code X-GM-THRID}, {@code Date} and the headers
+ * that mark automatic mail ({@code Auto-Submitted}, {@code X-Autoreply}, {@code X-Autorespond},
+ * {@code Precedence}, {@code Content-Type: multipart/report}). It never reads the subject, the body or an
+ * attachment, and the events carry none of them.
+ *
+ * <p>The events go through the same {@link EventValidator} as {@code POST /v1/events}, so they are exactly the
+ * records the JSON API would build for the same fields. Pure: no I/O, the clock is the validator's.
+ */
+public final class MailMapper {
+
+    /** How far the {@code Date} header may be from the envelope (internal) date before the latter is used. */
+    public static final Duration DATE_TOLERANCE = Duration.ofHours(48);
+
+    /** Why a message publishes nothing. {@link #code} is the counted, printed label. */
+    public enum Skip {
+        /** The headers could not be parsed at all. */
+        MALFORMED("malformed"),
+        /** No Message-ID: nothing to derive an idempotent event id from. */
+        NO_MESSAGE_ID("no_message_id"),
+        /** No parseable From address. */
+        NO_SENDER("no_sender"),
+        /** Neither a sane Date header nor an envelope date. */
+        BAD_DATE("bad_date"),
+        /** Auto-Submitted, X-Autoreply/X-Autorespond or Precedence bulk/auto_reply/junk: an out-of-office or robot. */
+        AUTO_REPLY("auto_reply"),
+        /** multipart/report: a bounce (delivery status notification) or a read receipt. */
+        DELIVERY_REPORT("delivery_report"),
+        /** From is neither the tenant's own address nor any client's contact: never guessed. */
+        UNKNOWN_SENDER("unknown_sender"),
+        /** Sent by the tenant, but to no address of any client. */
+        NO_CLIENT_RECIPIENT("no_client_recipient"),
+        /** The event the headers give failed the API's validation (reason in the detail). */
+        INVALID("invalid");
+
+        public final String code;
+
+        Skip(String code) {
+            this.code = code;
+        }
+    }
+
+    /** The outcome for one message: events to publish, or why there are none. */
+    public sealed interface Result permits Mapped, Skipped {
+    }
+
+    /**
+     * Events of one message (one per client it concerns), the same JSON the API takes and the records built from it.
+     *
+     * @param eventTime the time every event of the message carries
+     */
+    public record Mapped(List<EventJson> json, List<OutboundEvent> events, Instant eventTime) implements Result {
+    }
+
+    /** No events, and why; {@code detail} never holds a subject or body text. */
+    public record Skipped(Skip reason, String detail) implements Result {
+    }
+
+    private static final Pattern MSG_ID = Pattern.compile("<([^<>\\s]+)>");
+    private static final Pattern GM_THRID = Pattern.compile("[0-9]{1,24}");
+    private static final Set<String> AUTO_PRECEDENCE = Set.of("bulk", "auto_reply", "junk");
+
+    private final Threads threads;
+    private final String tenantId;
+    private final Set<String> ownAddresses;
+    private final TenantContacts contacts;
+    private final EventValidator validator;
+    private final EventValidator.Context context;
+
+    /**
+     * @param ownAddresses the tenant's own mail addresses (any case); mail from them is sent, mail to them received
+     */
+    public MailMapper(String tenantId, Set<String> ownAddresses, TenantContacts contacts, EventValidator validator) {
+        this(tenantId, ownAddresses, contacts, validator, Threads.REFERENCES);
+    }
+
+    /** How threads are told apart. */
+    public enum Threads {
+        /**
+         * The root of {@code References}, else {@code In-Reply-To}, else the message's own Message-ID: what every
+         * mail program writes, and the same for an import and the IMAP watcher (the default).
+         */
+        REFERENCES,
+        /**
+         * Gmail's {@code X-GM-THRID} header when present (a Gmail Takeout export carries it on every message), else
+         * as {@link #REFERENCES}. Gmail splits a thread whose subject changed. Use it for a Gmail history that live
+         * mail will not be added to: the IMAP watcher threads by References, so the two would not share threads.
+         */
+        GMAIL
+    }
+
+    /** A mapper with the given thread rule. */
+    public MailMapper(String tenantId, Set<String> ownAddresses, TenantContacts contacts, EventValidator validator,
+            Threads threads) {
+        this.threads = threads;
+        this.tenantId = tenantId;
+        Set<String> own = new LinkedHashSet<>();
+        for (String a : ownAddresses) {
+            ContactEntry e = ContactEntry.parse(a);
+            if (e.domain()) {
+                throw new IllegalArgumentException("an own address must be an address, not a domain: " + a);
+            }
+            own.add(e.value());
+        }
+        this.ownAddresses = Set.copyOf(own);
+        this.contacts = contacts;
+        this.validator = validator;
+        this.context = new EventValidator.Context(tenantId, 0, SourceSystem.MAIL, ZoneOffset.UTC);
+    }
+
+    /**
+     * Maps one message.
+     *
+     * @param envelopeDate the server's internal date (IMAP INTERNALDATE, the mbox {@code From } line), when known
+     */
+    public Result map(MimeMessage message, Optional<Instant> envelopeDate) {
+        try {
+            return mapHeaders(message, envelopeDate);
+        } catch (MessagingException | RuntimeException e) {
+            // A header Jakarta Mail cannot parse (an address list with unbalanced quotes...). The exception text can
+            // quote the header, which may hold a name: report its kind only.
+            return new Skipped(Skip.MALFORMED, e.getClass().getSimpleName());
+        }
+    }
+
+    private Result mapHeaders(MimeMessage m, Optional<Instant> envelopeDate) throws MessagingException {
+        Optional<String> messageId = firstId(m.getHeader("Message-ID", null));
+        if (messageId.isEmpty()) {
+            return new Skipped(Skip.NO_MESSAGE_ID, "no Message-ID header");
+        }
+        Skipped automatic = automatic(m);
+        if (automatic != null) {
+            return automatic;
+        }
+        String from = firstAddress(m.getHeader("From", ","));
+        if (from == null) {
+            return new Skipped(Skip.NO_SENDER, "no From address");
+        }
+        Instant time = eventTime(m, envelopeDate);
+        if (time == null) {
+            return new Skipped(Skip.BAD_DATE, "no Date header within range and no envelope date");
+        }
+        String threadId = threadId(m, messageId.get(), threads);
+        List<EventJson> json = new ArrayList<>();
+        if (ownAddresses.contains(from)) {
+            Set<String> clients = new LinkedHashSet<>();
+            for (String header : List.of("To", "Cc", "Bcc")) {
+                for (String to : addresses(m.getHeader(header, ","))) {
+                    contacts.clientOf(to).ifPresent(clients::add);
+                }
+            }
+            if (clients.isEmpty()) {
+                return new Skipped(Skip.NO_CLIENT_RECIPIENT, "sent to no client's address");
+            }
+            for (String client : clients) {
+                json.add(EventJson.builder(EventType.MessageSent).eventId(eventId("sent", messageId.get(), client))
+                        .clientId(client).threadId(threadId).sentAt(time.toString()).channel("EMAIL").build());
+            }
+        } else {
+            Optional<String> client = contacts.clientOf(from);
+            if (client.isEmpty()) {
+                return new Skipped(Skip.UNKNOWN_SENDER, "sender is neither an own address nor a contact");
+            }
+            json.add(EventJson.builder(EventType.MessageReceived)
+                    .eventId(eventId("received", messageId.get(), client.get())).clientId(client.get())
+                    .threadId(threadId).receivedAt(time.toString()).channel("EMAIL").build());
+        }
+        List<OutboundEvent> events = new ArrayList<>(json.size());
+        for (EventJson e : json) {
+            EventValidator.Checked checked = validator.validate(e, "", context);
+            if (!checked.valid()) {
+                var v = checked.violations().get(0);
+                return new Skipped(Skip.INVALID, v.field() + ": " + v.reason());
+            }
+            events.add(checked.event());
+        }
+        return new Mapped(List.copyOf(json), List.copyOf(events), time);
+    }
+
+    /** A reason when the message is automatic (auto-reply, bulk, bounce), else null. */
+    static Skipped automatic(MimeMessage m) throws MessagingException {
+        String autoSubmitted = first(m, "Auto-Submitted");
+        if (autoSubmitted != null) {
+            String kind = autoSubmitted.split("[;(]", 2)[0].strip().toLowerCase(Locale.ROOT);
+            if (!kind.equals("no")) {
+                return new Skipped(Skip.AUTO_REPLY, "Auto-Submitted: " + kind);
+            }
+        }
+        if (first(m, "X-Autoreply") != null) {
+            return new Skipped(Skip.AUTO_REPLY, "X-Autoreply");
+        }
+        if (first(m, "X-Autorespond") != null) {
+            return new Skipped(Skip.AUTO_REPLY, "X-Autorespond");
+        }
+        String precedence = first(m, "Precedence");
+        if (precedence != null && AUTO_PRECEDENCE.contains(precedence.strip().toLowerCase(Locale.ROOT))) {
+            return new Skipped(Skip.AUTO_REPLY, "Precedence: " + precedence.strip().toLowerCase(Locale.ROOT));
+        }
+        String contentType = first(m, "Content-Type");
+        if (contentType != null && contentType.strip().toLowerCase(Locale.ROOT).startsWith("multipart/report")) {
+            return new Skipped(Skip.DELIVERY_REPORT, "Content-Type: multipart/report");
+        }
+        return null;
+    }
+
+    /**
+     * The thread: with {@link Threads#GMAIL}, Gmail's {@code X-GM-THRID} when present; otherwise the root of
+     * {@code References} (its first id), else the first id of {@code In-Reply-To}, else the message's own
+     * Message-ID (it starts a thread). A reply whose subject was edited keeps its References, so it stays in its
+     * thread. Ids are hashed to a fixed length, so a long or odd Message-ID is never refused.
+     */
+    static String threadId(MimeMessage m, String messageId, Threads threads) throws MessagingException {
+        String gm = threads == Threads.GMAIL ? first(m, "X-GM-THRID") : null;
+        if (gm != null && GM_THRID.matcher(gm.strip()).matches()) {
+            return "gmail:" + gm.strip();
+        }
+        String root = firstId(m.getHeader("References", " ")).or(() -> {
+            try {
+                return firstId(m.getHeader("In-Reply-To", " "));
+            } catch (MessagingException e) {
+                return Optional.empty();
+            }
+        }).orElse(messageId);
+        return "mail:" + sha256(root).substring(0, 32);
+    }
+
+    /**
+     * The event time: the {@code Date} header when it is within the API's range (2000-01-01 to a day ahead of the
+     * clock) and, when the envelope date is known, within {@link #DATE_TOLERANCE} of it; otherwise the envelope
+     * date (a wrong clock on the sender's machine, a forged or missing Date); null when there is neither.
+     */
+    Instant eventTime(MimeMessage m, Optional<Instant> envelopeDate) throws MessagingException {
+        Instant date = null;
+        // The Date header itself, parsed here: MimeMessage subclasses may answer getSentDate() from elsewhere (an
+        // IMAP message fetches its ENVELOPE for it, which carries the subject).
+        String header = m.getHeader("Date", null);
+        if (header != null) {
+            try {
+                java.util.Date d = new jakarta.mail.internet.MailDateFormat().parse(header.replaceAll("\\r?\\n", ""));
+                date = d == null ? null : d.toInstant();
+            } catch (java.text.ParseException | RuntimeException e) {
+                date = null;
+            }
+        }
+        Instant now = validator.now();
+        boolean sane = date != null && !date.isBefore(EventValidator.EARLIEST)
+                && !date.isAfter(now.plus(EventValidator.FUTURE_SKEW));
+        if (sane && envelopeDate.isPresent()
+                && Duration.between(date, envelopeDate.get()).abs().compareTo(DATE_TOLERANCE) > 0) {
+            sane = false;
+        }
+        if (sane) {
+            return date;
+        }
+        if (envelopeDate.isPresent() && !envelopeDate.get().isBefore(EventValidator.EARLIEST)
+                && !envelopeDate.get().isAfter(now.plus(EventValidator.FUTURE_SKEW))) {
+            return envelopeDate.get();
+        }
+        return null;
+    }
+
+    /**
+     * {@code mail:<sent|received>:<sha-256 of tenant, Message-ID and client>}: the same message imported twice, or
+     * imported and later seen by a watcher, gets the same id, so the stream processor counts it once.
+     */
+    String eventId(String direction, String messageId, String clientId) {
+        return "mail:" + direction + ":" + sha256(tenantId + "\n" + messageId + "\n" + clientId);
+    }
+
+    private static String first(MimeMessage m, String name) throws MessagingException {
+        String[] values = m.getHeader(name);
+        return values == null || values.length == 0 ? null : values[0];
+    }
+
+    /** The first {@code <id>} of a header value, without the angle brackets. */
+    static Optional<String> firstId(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        Matcher matcher = MSG_ID.matcher(header);
+        return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    private static String firstAddress(String header) throws MessagingException {
+        List<String> all = addresses(header);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /**
+     * The addresses of an address-list header, lower case; display names (RFC 2047 or UTF-8) are not kept. The
+     * syntax is checked strictly: a list that does not parse (an unterminated quote...) makes the message
+     * malformed rather than have an address guessed out of it.
+     */
+    static List<String> addresses(String header) throws MessagingException {
+        if (header == null || header.isBlank()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Address a : InternetAddress.parseHeader(header, true)) {
+            if (a instanceof InternetAddress ia && ia.getAddress() != null && ia.getAddress().indexOf('@') > 0) {
+                out.add(ia.getAddress().strip().toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
