@@ -34,6 +34,11 @@ final class ClientResponsiveness {
      * sent to a client in one morning are not two follow-ups.
      */
     long lastCountedAt = NONE;
+    /**
+     * The thread of the client's newest message while the freelancer has not yet answered in it (null otherwise): a
+     * reply-expecting message in that thread is the freelancer answering the client, and opens no clock.
+     */
+    String lastInboundThread;
     String unansweredThread;
     boolean ghosting;
     /** Identifies the current ghosting episode in alert ids (for example {@code thread|t-1|1741168800000}). */

@@ -334,8 +334,22 @@ public final class ResponsivenessTracker {
         if (!sent.getExpectsReply()) {
             return;
         }
+        // Already answered: the client wrote (in any thread) after this message was sent, so by the sign-of-life rule
+        // it has no clock to run. It arrives after that message when a mailbox publishes its Inbox before its Sent
+        // folder; applied as it comes, it would open a clock the client had already stopped.
+        if (s.lastInboundAt != ClientResponsiveness.NONE && s.lastInboundAt > at) {
+            return;
+        }
         String key = threadKey(clientKey, sent.getThreadId());
         OpenThread thread = threads.get(key);
+        // An answer: the client's newest message is in this thread and the freelancer has not written in it since.
+        // Answering the client asks nothing of it ("could you resend the PDF?" - "here it is"), so it opens no clock;
+        // the freelancer's next message in the thread (a question, a nudge) does. The price: an answer that itself
+        // asks a question is not awaited until that next message (a missed GHOSTING, never a false one).
+        if (thread == null && sent.getThreadId() != null && sent.getThreadId().equals(s.lastInboundThread)) {
+            s.lastInboundThread = null;
+            return;
+        }
         // Whether this message counts (toward the follow-up run): the first unanswered message of a thread does, and
         // a further one in the same thread only at least 1 business day (tenant calendar and zone) after the
         // previous counted message of that thread (a sooner nudge counts for nothing and moves nothing).
@@ -390,6 +404,9 @@ public final class ResponsivenessTracker {
     private void onReceived(String clientKey, ClientResponsiveness s, MessageReceived received, long at,
             BusinessCalendar calendar, FreelancerSettings settings, List<PaymentAlert> alerts) {
         s.seen(at);
+        if (s.lastInboundAt == ClientResponsiveness.NONE || at >= s.lastInboundAt) {
+            s.lastInboundThread = received.getThreadId();
+        }
         s.lastInboundAt = s.lastInboundAt == ClientResponsiveness.NONE ? at : Math.max(s.lastInboundAt, at);
         s.addInbound(Math.floorDiv(at, DAY_MILLIS), calendar.isAfterHours(at));
         s.unansweredSince = ClientResponsiveness.NONE;

@@ -79,9 +79,10 @@ final class StateSerdes {
     });
 
     /**
-     * Format of {@link #SUMMARY}: 2 appends {@code lastCountedAt} (the client-wide follow-up rule). Format 1 still reads,
-     * with {@code lastCountedAt} = the client's last outbound message while a run is open (the safe side: a nudge
-     * within a business day of it does not count).
+     * Format of {@link #SUMMARY}: 2 appends {@code lastCountedAt} (the client-wide follow-up rule) and
+     * {@code lastInboundThread} (the answer rule). Format 1 still reads, with {@code lastCountedAt} = the client's last
+     * outbound message while a run is open (the safe side: a nudge within a business day of it does not count) and no
+     * thread awaiting the freelancer's answer.
      */
     static final byte SUMMARY_VERSION = 2;
 
@@ -116,9 +117,11 @@ final class StateSerdes {
             out.writeUTF(e.reason);
         }
         out.writeLong(v.lastCountedAt);
+        VersionedSerde.writeNullable(out, v.lastInboundThread);
     }, in -> {
         ClientResponsiveness v = readSummaryV1(in);
         v.lastCountedAt = in.readLong();
+        v.lastInboundThread = VersionedSerde.readNullable(in);
         return v;
     }, Map.of((byte) 1, in -> {
         ClientResponsiveness v = readSummaryV1(in);

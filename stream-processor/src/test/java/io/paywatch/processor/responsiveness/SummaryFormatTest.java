@@ -49,6 +49,7 @@ class SummaryFormatTest {
         assertThat(s.consecutiveFollowUps).isEqualTo(1);
         assertThat(s.lastOutboundAt).isEqualTo(LAST_OUT);
         assertThat(s.lastCountedAt).isEqualTo(LAST_OUT);
+        assertThat(s.lastInboundThread).isNull();
         ClientResponsiveness idle = StateSerdes.SUMMARY.deserializer()
                 .deserialize("x", formatOneBytes(ClientResponsiveness.NONE));
         assertThat(idle.lastCountedAt).as("no open run, nothing counted").isEqualTo(ClientResponsiveness.NONE);
@@ -62,6 +63,7 @@ class SummaryFormatTest {
         s.consecutiveFollowUps = 1;
         s.lastOutboundAt = LAST_OUT;
         s.lastCountedAt = SINCE + 3_600_000L;
+        s.lastInboundThread = "th-client";
         byte[] bytes = StateSerdes.SUMMARY.serializer().serialize("x", s);
         assertThat(bytes[0]).isEqualTo(StateSerdes.SUMMARY_VERSION).isEqualTo((byte) 2);
         ClientResponsiveness read = StateSerdes.SUMMARY.deserializer().deserialize("x", bytes);
