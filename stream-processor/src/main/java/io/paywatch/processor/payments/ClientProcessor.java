@@ -1186,9 +1186,11 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         facts.put(AlertFacts.EWMA_DAYS_TO_PAY, ExtraFacts.oneDecimal(state.ewma));
         facts.put(AlertFacts.NORM_DAYS, Integer.toString(settings.getPaymentNormDays()));
         facts.put(AlertFacts.TOLERANCE_DAYS, Integer.toString(settings.getDriftToleranceDays()));
-        // The line the client is judged against (max(norm, terms) per invoice, smoothed as the EWMA is): the norm, or
-        // longer when the client's invoices carry longer terms, so an email can say "its 45-day payment terms".
-        facts.put(AlertFacts.LINE_DAYS, Integer.toString(DriftDetector.lineDays(upTo, settings.getPaymentNormDays())));
+        // The line the alert names: the norm, or the longer terms of the client's invoices, so an email can say "its
+        // 45-day payment terms"; never the smoothed mix of old and new terms the judgement uses (see wordingLineDays).
+        facts.put(AlertFacts.LINE_DAYS, Integer.toString(DriftDetector.wordingLineDays(upTo,
+                settings.getPaymentNormDays(), state.ewma,
+                DriftDetector.margin(settings.getDriftToleranceDays(), settings.getOverdueGraceDays()), !started)));
         facts.put(AlertFacts.GRACE_DAYS, Integer.toString(settings.getOverdueGraceDays()));
         // The baseline has at least one settlement here: the detector learns before it decides.
         facts.put(AlertFacts.BASELINE_DAYS, ExtraFacts.oneDecimal(state.baselineMean));

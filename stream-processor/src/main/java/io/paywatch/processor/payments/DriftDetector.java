@@ -205,7 +205,8 @@ public final class DriftDetector {
             int toleranceDays, int graceDays) {
         SettledRecord last = historyUpTo.isEmpty() ? null : historyUpTo.get(historyUpTo.size() - 1);
         int terms = last == null ? normDays : last.termsDays();
-        int lineDays = lineDays(historyUpTo, normDays);
+        int lineDays = wordingLineDays(historyUpTo, normDays, s.ewma, margin(toleranceDays, graceDays),
+                outcome.transition() == Transition.RECOVERED);
         String line = lineDays > normDays ? String.format(java.util.Locale.ROOT, "its %d-day payment terms",
                 lineDays) : String.format(java.util.Locale.ROOT, "your %d-day norm", normDays);
         if (outcome.transition() == Transition.DRIFT_STARTED) {
@@ -317,6 +318,27 @@ public final class DriftDetector {
     /** {@link #line} rounded to whole days: the {@code lineDays} fact, and the number the wording says. */
     public static int lineDays(List<SettledRecord> h, int normDays) {
         return (int) Math.round(line(h, normDays));
+    }
+
+    /**
+     * The line an alert names, days (the {@code lineDays} fact and the summary's "its 45-day payment terms"): a number
+     * the client's invoices really have, for which the sentence is true. The judgement uses {@link #line}, an EWMA
+     * that mixes old and new terms when they change (60 then 30 days gives 40 for a while), and no invoice has a mixed
+     * line. So a drift names the line of the settlement that raised it when the EWMA is over it by more than the
+     * margin, else the norm (the EWMA is always over norm + margin then); a recovery names that settlement's line when
+     * the EWMA is within it, else the rounded {@link #line} (a client whose terms just changed).
+     *
+     * @param ewma       the client's EWMA of days to pay after the settlement
+     * @param marginDays {@link #margin}
+     * @param recovery   a RECOVERED (true) or a PAYMENT_DRIFT (false)
+     */
+    public static int wordingLineDays(List<SettledRecord> h, int normDays, double ewma, int marginDays,
+            boolean recovery) {
+        int latest = h.isEmpty() ? normDays : lineOf(h.get(h.size() - 1), normDays);
+        if (!recovery) {
+            return ewma > latest + marginDays ? latest : normDays;
+        }
+        return ewma <= latest ? latest : lineDays(h, normDays);
     }
 
     /** Days above the line before the EWMA drifts: max(drift tolerance, overdue grace). */
