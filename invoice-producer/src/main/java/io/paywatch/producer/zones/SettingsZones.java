@@ -1,19 +1,15 @@
 package io.paywatch.producer.zones;
 
 import io.paywatch.contract.FreelancerSettings;
+import io.paywatch.producer.follow.CompactedTopicFollower;
 import io.paywatch.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,15 +31,7 @@ public final class SettingsZones {
     /** The same, with connection-security settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}). */
     public static KafkaConsumer<String, FreelancerSettings> consumer(String bootstrapServers,
             Map<String, Object> security) {
-        Map<String, Object> config = new HashMap<>(security);
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        return new KafkaConsumer<>(config, new StringDeserializer(),
-                Topics.FREELANCER_SETTINGS.valueSerde().deserializer());
+        return CompactedTopicFollower.consumer(Topics.FREELANCER_SETTINGS, bootstrapServers, security);
     }
 
     /**
@@ -51,26 +39,12 @@ public final class SettingsZones {
      * (empty when the topic does not exist yet).
      */
     public static Map<TopicPartition, Long> assignAll(KafkaConsumer<String, FreelancerSettings> consumer) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(Topics.FREELANCER_SETTINGS.name(),
-                Duration.ofSeconds(5));
-        if (partitions == null || partitions.isEmpty()) {
-            return Map.of();
-        }
-        List<TopicPartition> tps = partitions.stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(tps);
-        consumer.seekToBeginning(tps);
-        return consumer.endOffsets(tps, Duration.ofSeconds(10));
+        return CompactedTopicFollower.assignAll(consumer, Topics.FREELANCER_SETTINGS);
     }
 
     /** Whether the consumer has read up to {@code ends} on every partition. */
     public static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
-        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-            if (consumer.position(end.getKey(), Duration.ofSeconds(10)) < end.getValue()) {
-                return false;
-            }
-        }
-        return true;
+        return CompactedTopicFollower.caughtUp(consumer, ends);
     }
 
     /** The zone of a settings record, or empty when it names none or an unknown one (the processor reads UTC). */
