@@ -323,7 +323,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
             }
             releaseHeldMessages(); // a catch-up's messages are older: they go first
             List<PaymentAlert> alerts = tracker.onMessage(clientKey, message, settings,
-                    hasOverdueInvoice(clientKey, eventTime, settings));
+                    at -> hasOverdueInvoice(clientKey, at, settings));
             alerts.forEach(this::raise);
             int expired = tracker.takeExpiredThreads();
             if (expired > 0) {
@@ -888,7 +888,7 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         // Deadlines are judged messageLateness behind now: a reply dated before its deadline that mail tooling delivers
         // a little late still stops the GHOSTING (which stays dated at the deadline) instead of following it.
         List<PaymentAlert> alerts = tracker.onTime(now - messageLateness, this::settings,
-                clientKey -> hasOverdueInvoice(clientKey, now, settings(ClientKey.parse(clientKey).tenantId())));
+                (clientKey, at) -> hasOverdueInvoice(clientKey, at, settings(ClientKey.parse(clientKey).tenantId())));
         int expired = tracker.takeExpiredThreads();
         if (expired > 0) {
             afterCommit(() -> metrics.stateExpired(ResponsivenessStores.OPEN_THREADS, "ghosted", expired));
@@ -1086,17 +1086,29 @@ public final class ClientProcessor implements Processor<String, Object, String, 
         return pad13(epochMillis) + "|";
     }
 
-    /** Whether the client has an open invoice more than the grace period past due at {@code now}. */
-    private boolean hasOverdueInvoice(String clientKey, long now, FreelancerSettings settings) {
+    /**
+     * Whether the client had an invoice more than the grace period past due at {@code at} (epoch millis): one still
+     * open, or one of its remembered settlements paid after {@code at}. A GHOSTING asks at its own date, so a replay
+     * that applies the payment before releasing the held messages still says CRITICAL where the live run did.
+     */
+    private boolean hasOverdueInvoice(String clientKey, long at, FreelancerSettings settings) {
         ZoneId zone = CalendarDays.zone(settings.getTimezone());
+        int grace = settings.getOverdueGraceDays();
         try (KeyValueIterator<String, OpenInvoiceState> it = openInvoices.prefixScan(clientKey + US,
                 new StringSerializer())) {
             while (it.hasNext()) {
                 OpenInvoiceState invoice = it.next().value;
-                if (invoice.status == OpenInvoiceState.Status.OPEN
-                        && CalendarDays.between(invoice.dueAt, now, zone) > settings.getOverdueGraceDays()) {
+                if (invoice.status == OpenInvoiceState.Status.OPEN && invoice.issuedAt <= at
+                        && CalendarDays.between(invoice.dueAt, at, zone) > grace) {
                     return true;
                 }
+            }
+        }
+        // Settled since: overdue then if paid after it (a replay judges a GHOSTING after the payment is applied, and
+        // must say what a live run said at the deadline). The history keeps the client's last settlements.
+        for (SettledRecord r : clientState(clientKey).history()) {
+            if (r.settledAt() > at && r.issuedAt() <= at && CalendarDays.between(r.dueAt(), at, zone) > grace) {
+                return true;
             }
         }
         return false;

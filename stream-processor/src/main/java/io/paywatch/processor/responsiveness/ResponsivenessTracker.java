@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
-import java.util.function.Predicate;
+import java.util.function.LongPredicate;
 
 /**
  * Per-client reply tracking inside the client processor: threads awaiting a reply, reply latencies,
@@ -199,7 +199,8 @@ public final class ResponsivenessTracker {
      * {@link #onMessage}); the ones after the last message wait for the next {@link #onTime}.
      *
      * @param settingsByTenant  tenantId to settings
-     * @param overdueAt         whether the client had an overdue invoice at the message's event time
+     * @param overdueAt         whether the client had an overdue invoice at a time (epoch millis): the message's event
+     *                          time for a follow-up GHOSTING, the deadline for a threshold one
      * @param applied           told (clientKey, event time) of each message applied, for the client's profile
      * @return the alerts raised, in the order they were raised
      */
@@ -227,7 +228,7 @@ public final class ResponsivenessTracker {
                 String clientKey = entry.value.clientKey();
                 long at = eventTime(entry.value.event());
                 alerts.addAll(onMessage(clientKey, entry.value.event(),
-                        settingsByTenant.apply(ClientKey.parse(clientKey).tenantId()), overdueAt.test(clientKey, at)));
+                        settingsByTenant.apply(ClientKey.parse(clientKey).tenantId()), t -> overdueAt.test(clientKey, t)));
                 applied.accept(clientKey, at);
             }
             from = chunk.get(chunk.size() - 1).key + '\u0000'; // the smallest key after the last one applied
@@ -256,22 +257,24 @@ public final class ResponsivenessTracker {
      * Applies one (already deduplicated) message event of the client {@code clientKey}.
      *
      * @param settings           the tenant's settings (defaults when the tenant saved none)
-     * @param hasOverdueInvoice  whether the client has an overdue open invoice right now (raises severity)
+     * @param overdueAt          whether the client had an overdue invoice at a time (epoch millis), which raises a
+     *                           GHOSTING's severity: asked at the GHOSTING's own date (its deadline, or the follow-up's
+     *                           time), so a replay says what a live run said then
      * @return alerts raised by this event (for example RESPONSIVE_AGAIN, or GHOSTING after N unanswered follow-ups)
      */
     public List<PaymentAlert> onMessage(String clientKey, MessageEvent event, FreelancerSettings settings,
-            boolean hasOverdueInvoice) {
+            LongPredicate overdueAt) {
         List<PaymentAlert> alerts = new ArrayList<>();
         ClientResponsiveness s = summary(clientKey);
         BusinessCalendar calendar = BusinessCalendar.of(settings);
         Object payload = event.getPayload();
         if (payload instanceof MessageSent sent) {
             long at = sent.getSentAt().toEpochMilli();
-            fireOwnDeadlinesBefore(clientKey, s, at, settings, hasOverdueInvoice, alerts);
-            onSent(clientKey, s, sent, at, calendar, settings, hasOverdueInvoice, alerts);
+            fireOwnDeadlinesBefore(clientKey, s, at, settings, overdueAt, alerts);
+            onSent(clientKey, s, sent, at, calendar, settings, overdueAt.test(at), alerts);
         } else if (payload instanceof MessageReceived received) {
             long at = received.getReceivedAt().toEpochMilli();
-            fireOwnDeadlinesBefore(clientKey, s, at, settings, hasOverdueInvoice, alerts);
+            fireOwnDeadlinesBefore(clientKey, s, at, settings, overdueAt, alerts);
             onReceived(clientKey, s, received, at, calendar, settings, alerts);
         } else {
             throw new IllegalArgumentException("message event without a MessageSent/MessageReceived payload");
@@ -285,10 +288,11 @@ public final class ResponsivenessTracker {
      * passed by {@code now} (epoch millis), scanning only the deadlines that are due.
      *
      * @param settingsByTenant   tenantId to settings (never null; defaults when absent)
-     * @param hasOverdueInvoice  clientKey to whether it has an overdue invoice
+     * @param overdueAt          (clientKey, time) to whether the client had an overdue invoice then; asked at each
+     *                           deadline
      */
     public List<PaymentAlert> onTime(long now, Function<String, FreelancerSettings> settingsByTenant,
-            Predicate<String> hasOverdueInvoice) {
+            BiPredicate<String, Long> overdueAt) {
         List<KeyValue<String, ThreadRef>> due = new ArrayList<>();
         // Keys are "<13-digit time>|...": the range [0, pad(now)] holds exactly the deadlines strictly before now,
         // because pad(now) alone is never a key and sorts before every "pad(now)|..." key.
@@ -312,7 +316,7 @@ public final class ResponsivenessTracker {
                 continue;
             }
             FreelancerSettings settings = settingsByTenant.apply(ClientKey.parse(ref.clientKey()).tenantId());
-            fireDeadline(thread, s, settings, hasOverdueInvoice.test(ref.clientKey()), alerts);
+            fireDeadline(thread, s, settings, overdueAt.test(ref.clientKey(), thread.deadlineAt), alerts);
         }
         touched.forEach(summaries::put);
         return alerts;
@@ -445,7 +449,7 @@ public final class ResponsivenessTracker {
 
     /** Fires this client's deadlines that passed before {@code at}, oldest first, before the message applies. */
     private void fireOwnDeadlinesBefore(String clientKey, ClientResponsiveness s, long at,
-            FreelancerSettings settings, boolean overdue, List<PaymentAlert> alerts) {
+            FreelancerSettings settings, LongPredicate overdueAt, List<PaymentAlert> alerts) {
         if (s.openThreads == 0) {
             return;
         }
@@ -457,7 +461,7 @@ public final class ResponsivenessTracker {
         }
         due.sort(Comparator.comparingLong((OpenThread t) -> t.deadlineAt).thenComparing(t -> t.threadId));
         for (OpenThread t : due) {
-            fireDeadline(t, s, settings, overdue, alerts);
+            fireDeadline(t, s, settings, overdueAt.test(t.deadlineAt), alerts);
         }
     }
 

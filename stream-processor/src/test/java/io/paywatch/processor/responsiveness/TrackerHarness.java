@@ -77,14 +77,14 @@ final class TrackerHarness {
         }
 
         private void tick(long now) {
-            emit(tracker.onTime(now, TrackerHarness.this::settingsOf, overdue::contains), now);
+            emit(tracker.onTime(now, TrackerHarness.this::settingsOf, (key, at) -> overdue.contains(key)), now);
         }
 
         @Override
         public void process(Record<String, MessageEvent> record) {
             String key = record.key();
             FreelancerSettings s = settingsOf(ClientKey.parse(key).tenantId());
-            emit(tracker.onMessage(key, record.value(), s, overdue.contains(key)), record.timestamp());
+            emit(tracker.onMessage(key, record.value(), s, at -> overdue.contains(key)), record.timestamp());
             context.forward(new Record<>(key, (Object) tracker.stats(key, record.timestamp(), s), record.timestamp()),
                     "stats");
         }
