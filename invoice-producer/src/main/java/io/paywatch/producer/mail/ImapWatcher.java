@@ -46,7 +46,8 @@ public final class ImapWatcher implements AutoCloseable {
 
     /** The headers fetched: exactly those {@link MailMapper} reads (it threads by References here). */
     static final List<String> HEADERS = List.of("From", "To", "Cc", "Bcc", "Message-ID", "References",
-            "In-Reply-To", "Date", "Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedence", "Content-Type");
+            "In-Reply-To", "Date", "Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedence", "List-Id", "List-Unsubscribe",
+            "Content-Type");
 
     /** Messages per Kafka transaction (with the position they advance to). */
     static final int BATCH = 500;

@@ -20,9 +20,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -32,8 +34,8 @@ import java.util.regex.Pattern;
  * Turns one mail message into {@code MessageSent} / {@code MessageReceived} events, or into a counted reason to
  * skip it, from its <b>headers only</b>. It reads {@code From}, {@code To}, {@code Cc}, {@code Bcc},
  * {@code Message-ID}, {@code References}, {@code In-Reply-To}, {@code X-GM-THRID}, {@code Date} and the headers
- * that mark automatic mail ({@code Auto-Submitted}, {@code X-Autoreply}, {@code X-Autorespond},
- * {@code Precedence}, {@code Content-Type: multipart/report}). It never reads the subject, the body or an
+ * that mark automatic and list mail ({@code Auto-Submitted}, {@code X-Autoreply}, {@code X-Autorespond},
+ * {@code Precedence}, {@code List-Id}, {@code List-Unsubscribe}, {@code Content-Type: multipart/report}). It never reads the subject, the body or an
  * attachment, and the events carry none of them.
  *
  * <p>The events go through the same {@link EventValidator} as {@code POST /v1/events}, so they are exactly the
@@ -41,7 +43,12 @@ import java.util.regex.Pattern;
  */
 public final class MailMapper {
 
-    /** How far the {@code Date} header may be from the envelope (internal) date before the latter is used. */
+    /**
+     * How far the {@code Date} header may be <b>after</b> the envelope (internal) date before the latter is used. A
+     * Date before the envelope date is normal and kept however far: the envelope date is when the message was
+     * stored (a Thunderbird {@code From - } line, IMAP INTERNALDATE of a migrated mailbox), often long after it
+     * was written.
+     */
     public static final Duration DATE_TOLERANCE = Duration.ofHours(48);
 
     /** Why a message publishes nothing. {@link #code} is the counted, printed label. */
@@ -56,6 +63,8 @@ public final class MailMapper {
         BAD_DATE("bad_date"),
         /** Auto-Submitted, X-Autoreply/X-Autorespond or Precedence bulk/auto_reply/junk: an out-of-office or robot. */
         AUTO_REPLY("auto_reply"),
+        /** Precedence: list, List-Id or List-Unsubscribe, not a reply: a newsletter or mailing-list post. */
+        MAILING_LIST("mailing_list"),
         /** multipart/report: a bounce (delivery status notification) or a read receipt. */
         DELIVERY_REPORT("delivery_report"),
         /** From is neither the tenant's own address nor any client's contact: never guessed. */
@@ -91,6 +100,15 @@ public final class MailMapper {
     private static final Pattern MSG_ID = Pattern.compile("<([^<>\\s]+)>");
     private static final Pattern GM_THRID = Pattern.compile("[0-9]{1,24}");
     private static final Set<String> AUTO_PRECEDENCE = Set.of("bulk", "auto_reply", "junk");
+    /** A comment in a header, {@code (CET)}: not nested, as mail programs write them after a Date's zone. */
+    private static final Pattern COMMENT = Pattern.compile("\\([^()]*\\)");
+    /** A Date: everything up to its time of day, then the zone as the last token. */
+    private static final Pattern DATE_AND_ZONE = Pattern.compile("(.*\\d:\\d{2}(?::\\d{2})?) (\\S+)");
+    /** {@code +0100}, or {@code +01:00} as some web mailers and scripts write it. */
+    private static final Pattern NUMERIC_ZONE = Pattern.compile("([+-])(\\d{2}):?(\\d{2})");
+    /** The zone names RFC 5322 (obsolete syntax) defines and Jakarta Mail reads right, plus UTC and Z. */
+    private static final Set<String> NAMED_ZONES = Set.of("UT", "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST",
+            "MDT", "PST", "PDT");
 
     private final Threads threads;
     private final String tenantId;
@@ -175,18 +193,24 @@ public final class MailMapper {
         String threadId = threadId(m, messageId.get(), threads);
         List<EventJson> json = new ArrayList<>();
         if (ownAddresses.contains(from)) {
-            Set<String> clients = new LinkedHashSet<>();
+            // Each client once, in the order first seen in To, Cc, Bcc; a reply is awaited only from a client in To.
+            // A client only in Cc is informed, not asked, and one only in Bcc (a circular) is not in the
+            // conversation at all: their MessageSent carries expectsReply=false (on record, no reply awaited).
+            Map<String, Boolean> clients = new LinkedHashMap<>();
             for (String header : List.of("To", "Cc", "Bcc")) {
-                for (String to : addresses(m.getHeader(header, ","))) {
-                    contacts.clientOf(to).ifPresent(clients::add);
+                boolean asked = header.equals("To");
+                for (String to : recipients(m.getHeader(header, ","))) {
+                    contacts.clientOf(to).ifPresent(c -> clients.merge(c, asked, Boolean::logicalOr));
                 }
             }
             if (clients.isEmpty()) {
                 return new Skipped(Skip.NO_CLIENT_RECIPIENT, "sent to no client's address");
             }
-            for (String client : clients) {
-                json.add(EventJson.builder(EventType.MessageSent).eventId(eventId("sent", messageId.get(), client))
-                        .clientId(client).threadId(threadId).sentAt(time.toString()).channel("EMAIL").build());
+            for (Map.Entry<String, Boolean> client : clients.entrySet()) {
+                json.add(EventJson.builder(EventType.MessageSent)
+                        .eventId(eventId("sent", messageId.get(), client.getKey())).clientId(client.getKey())
+                        .threadId(threadId).sentAt(time.toString()).channel("EMAIL").expectsReply(client.getValue())
+                        .build());
             }
         } else {
             Optional<String> client = contacts.clientOf(from);
@@ -228,11 +252,36 @@ public final class MailMapper {
         if (precedence != null && AUTO_PRECEDENCE.contains(precedence.strip().toLowerCase(Locale.ROOT))) {
             return new Skipped(Skip.AUTO_REPLY, "Precedence: " + precedence.strip().toLowerCase(Locale.ROOT));
         }
+        Skipped list = mailingList(m, precedence);
+        if (list != null) {
+            return list;
+        }
         String contentType = first(m, "Content-Type");
         if (contentType != null && contentType.strip().toLowerCase(Locale.ROOT).startsWith("multipart/report")) {
             return new Skipped(Skip.DELIVERY_REPORT, "Content-Type: multipart/report");
         }
         return null;
+    }
+
+    /**
+     * A reason when the message is list mail (a newsletter, a mailing list), else null: {@code Precedence: list},
+     * {@code List-Id} or {@code List-Unsubscribe}. A client's newsletter is not the client answering. A reply
+     * through a discussion list ({@code In-Reply-To} or {@code References} present) is a person answering in a
+     * thread and is not skipped.
+     */
+    private static Skipped mailingList(MimeMessage m, String precedence) throws MessagingException {
+        String marker = null;
+        if (precedence != null && precedence.strip().equalsIgnoreCase("list")) {
+            marker = "Precedence: list";
+        } else if (first(m, "List-Id") != null) {
+            marker = "List-Id";
+        } else if (first(m, "List-Unsubscribe") != null) {
+            marker = "List-Unsubscribe";
+        }
+        if (marker == null || first(m, "In-Reply-To") != null || first(m, "References") != null) {
+            return null;
+        }
+        return new Skipped(Skip.MAILING_LIST, marker);
     }
 
     /**
@@ -257,28 +306,22 @@ public final class MailMapper {
     }
 
     /**
-     * The event time: the {@code Date} header when it is within the API's range (2000-01-01 to a day ahead of the
-     * clock) and, when the envelope date is known, within {@link #DATE_TOLERANCE} of it; otherwise the envelope
-     * date (a wrong clock on the sender's machine, a forged or missing Date); null when there is neither.
+     * The event time: the {@code Date} header when it parses with a readable zone (see {@link #parseDate}), is
+     * within the API's range (2000-01-01 to a day ahead of the clock) and, when the envelope date is known, is not
+     * more than {@link #DATE_TOLERANCE} after it (a Date before the envelope date is normal: mail is stored after it
+     * is written); otherwise the envelope date (a sender's clock running ahead, a forged or missing Date); null when
+     * there is neither.
      */
     Instant eventTime(MimeMessage m, Optional<Instant> envelopeDate) throws MessagingException {
-        Instant date = null;
         // The Date header itself, parsed here: MimeMessage subclasses may answer getSentDate() from elsewhere (an
         // IMAP message fetches its ENVELOPE for it, which carries the subject).
-        String header = m.getHeader("Date", null);
-        if (header != null) {
-            try {
-                java.util.Date d = new jakarta.mail.internet.MailDateFormat().parse(header.replaceAll("\\r?\\n", ""));
-                date = d == null ? null : d.toInstant();
-            } catch (java.text.ParseException | RuntimeException e) {
-                date = null;
-            }
-        }
+        Instant date = parseDate(m.getHeader("Date", null));
         Instant now = validator.now();
         boolean sane = date != null && !date.isBefore(EventValidator.EARLIEST)
                 && !date.isAfter(now.plus(EventValidator.FUTURE_SKEW));
-        if (sane && envelopeDate.isPresent()
-                && Duration.between(date, envelopeDate.get()).abs().compareTo(DATE_TOLERANCE) > 0) {
+        // Only a Date after the envelope date is suspect (a sender's clock running ahead): the envelope date is when
+        // the message was stored, which is after it was written, often long after (an archive, a migration).
+        if (sane && envelopeDate.isPresent() && date.isAfter(envelopeDate.get().plus(DATE_TOLERANCE))) {
             sane = false;
         }
         if (sane) {
@@ -289,6 +332,42 @@ public final class MailMapper {
             return envelopeDate.get();
         }
         return null;
+    }
+
+    /**
+     * A {@code Date} header's instant, or null when it does not parse or its zone cannot be read. Jakarta Mail's
+     * lenient parser reads a zone it does not know ({@code +01:00}, {@code CET}, {@code GMT+1}, none at all) as UTC,
+     * which silently shifts the time; so the zone is checked here first. Accepted: {@code +hhmm}/{@code -hhmm} (up to
+     * 18 hours), the same with a colon ({@code +01:00}, read as {@code +0100}), and {@code UT}, {@code UTC},
+     * {@code GMT}, {@code Z} and the RFC 822 US zones ({@code EST} ... {@code PDT}). A trailing comment
+     * ({@code (CET)}) is ignored.
+     */
+    static Instant parseDate(String header) {
+        if (header == null) {
+            return null;
+        }
+        String text = COMMENT.matcher(header.replaceAll("\\r?\\n", " ")).replaceAll(" ")
+                .replaceAll("\\s+", " ").strip();
+        Matcher dm = DATE_AND_ZONE.matcher(text);
+        if (!dm.matches()) {
+            return null;
+        }
+        String zone = dm.group(2);
+        Matcher offset = NUMERIC_ZONE.matcher(zone);
+        if (offset.matches()) {
+            if (Integer.parseInt(offset.group(2)) > 18 || Integer.parseInt(offset.group(3)) > 59) {
+                return null;
+            }
+            zone = offset.group(1) + offset.group(2) + offset.group(3);
+        } else if (!NAMED_ZONES.contains(zone.toUpperCase(Locale.ROOT))) {
+            return null;
+        }
+        try {
+            java.util.Date d = new jakarta.mail.internet.MailDateFormat().parse(dm.group(1) + " " + zone);
+            return d == null ? null : d.toInstant();
+        } catch (java.text.ParseException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -321,19 +400,47 @@ public final class MailMapper {
     /**
      * The addresses of an address-list header, lower case; display names (RFC 2047 or UTF-8) are not kept. The
      * syntax is checked strictly: a list that does not parse (an unterminated quote...) makes the message
-     * malformed rather than have an address guessed out of it.
+     * malformed rather than have an address guessed out of it. An RFC 5322 group ({@code Team: a@x, b@y;}) is not
+     * an address of its own and is left out: see {@link #recipients} for the recipient headers.
      */
     static List<String> addresses(String header) throws MessagingException {
+        return addresses(header, false);
+    }
+
+    /**
+     * The addresses of a recipient header (To, Cc, Bcc): as {@link #addresses}, and the members of an RFC 5322
+     * group ({@code Launch team: anna@globex.example, peter@initech.example;}) are recipients like any other.
+     */
+    static List<String> recipients(String header) throws MessagingException {
+        return addresses(header, true);
+    }
+
+    private static List<String> addresses(String header, boolean groupMembers) throws MessagingException {
         if (header == null || header.isBlank()) {
             return List.of();
         }
         List<String> out = new ArrayList<>();
         for (Address a : InternetAddress.parseHeader(header, true)) {
-            if (a instanceof InternetAddress ia && ia.getAddress() != null && ia.getAddress().indexOf('@') > 0) {
-                out.add(ia.getAddress().strip().toLowerCase(Locale.ROOT));
+            if (!(a instanceof InternetAddress ia)) {
+                continue;
+            }
+            if (ia.isGroup()) {
+                if (groupMembers) {
+                    for (InternetAddress member : ia.getGroup(true)) {
+                        add(out, member);
+                    }
+                }
+            } else {
+                add(out, ia);
             }
         }
         return out;
+    }
+
+    private static void add(List<String> out, InternetAddress ia) {
+        if (ia.getAddress() != null && ia.getAddress().indexOf('@') > 0) {
+            out.add(ia.getAddress().strip().toLowerCase(Locale.ROOT));
+        }
     }
 
     static String sha256(String text) {
