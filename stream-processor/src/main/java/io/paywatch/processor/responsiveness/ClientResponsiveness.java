@@ -39,6 +39,11 @@ final class ClientResponsiveness {
      * reply-expecting message in that thread is the freelancer answering the client, and opens no clock.
      */
     String lastInboundThread;
+    /**
+     * When the follow-up that reached the tenant's limit was sent, while its GHOSTING waits for the message lateness
+     * (a reply dated before it may still arrive); NONE otherwise.
+     */
+    long pendingFollowUpsAt = NONE;
     String unansweredThread;
     boolean ghosting;
     /** Identifies the current ghosting episode in alert ids (for example {@code thread|t-1|1741168800000}). */

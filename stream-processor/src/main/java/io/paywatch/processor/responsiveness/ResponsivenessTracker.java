@@ -100,6 +100,8 @@ public final class ResponsivenessTracker {
     static final String REASON_FOLLOW_UPS = "UNANSWERED_FOLLOW_UPS";
     private static final long DAY_MILLIS = 86_400_000L;
     private static final char SEP = ClientKey.SEPARATOR;
+    /** The thread id of a pending follow-up GHOSTING's entry in the reply deadlines (see {@link #followUpsKey}). */
+    static final String FOLLOW_UPS_REF = "\u0001follow-ups";
 
     private KeyValueStore<String, OpenThread> threads;
     private KeyValueStore<String, ThreadRef> deadlines;
@@ -271,7 +273,7 @@ public final class ResponsivenessTracker {
         if (payload instanceof MessageSent sent) {
             long at = sent.getSentAt().toEpochMilli();
             fireOwnDeadlinesBefore(clientKey, s, at, settings, overdueAt, alerts);
-            onSent(clientKey, s, sent, at, calendar, settings, overdueAt.test(at), alerts);
+            onSent(clientKey, s, sent, at, calendar, settings);
         } else if (payload instanceof MessageReceived received) {
             long at = received.getReceivedAt().toEpochMilli();
             fireOwnDeadlinesBefore(clientKey, s, at, settings, overdueAt, alerts);
@@ -305,6 +307,18 @@ public final class ResponsivenessTracker {
         Map<String, ClientResponsiveness> touched = new LinkedHashMap<>();
         for (KeyValue<String, ThreadRef> entry : due) {
             ThreadRef ref = entry.value;
+            if (FOLLOW_UPS_REF.equals(ref.threadId())) {
+                ClientResponsiveness s = touched.computeIfAbsent(ref.clientKey(), this::summary);
+                if (s.pendingFollowUpsAt != ClientResponsiveness.NONE
+                        && entry.key.equals(followUpsKey(ref.clientKey(), s.pendingFollowUpsAt))) {
+                    FreelancerSettings settings = settingsByTenant.apply(ClientKey.parse(ref.clientKey()).tenantId());
+                    firePendingFollowUps(ref.clientKey(), s, settings,
+                            overdueAt.test(ref.clientKey(), s.pendingFollowUpsAt), alerts);
+                } else {
+                    deadlines.delete(entry.key); // stale: the client wrote since
+                }
+                continue;
+            }
             OpenThread thread = threads.get(threadKey(ref.clientKey(), ref.threadId()));
             if (thread == null || !entry.key.equals(deadlineKey(thread))) {
                 deadlines.delete(entry.key); // stale: answered or re-armed since
@@ -332,7 +346,7 @@ public final class ResponsivenessTracker {
     // ---- message handling -------------------------------------------------------------------------------
 
     private void onSent(String clientKey, ClientResponsiveness s, MessageSent sent, long at,
-            BusinessCalendar calendar, FreelancerSettings settings, boolean overdue, List<PaymentAlert> alerts) {
+            BusinessCalendar calendar, FreelancerSettings settings) {
         s.seen(at);
         s.lastOutboundAt = s.lastOutboundAt == ClientResponsiveness.NONE ? at : Math.max(s.lastOutboundAt, at);
         if (!sent.getExpectsReply()) {
@@ -398,10 +412,12 @@ public final class ResponsivenessTracker {
             }
         }
         int limit = settings.getFollowUpsBeforeGhosting();
-        if (countsForClient && limit > 0 && s.consecutiveFollowUps >= limit && !s.ghosting) {
-            String episodeKey = "followups" + SEP + s.unansweredThread + SEP + s.unansweredSince;
-            startEpisode(clientKey, s, episodeKey, s.unansweredThread, s.unansweredSince, at, REASON_FOLLOW_UPS,
-                    calendar, settings, overdue, alerts);
+        if (countsForClient && limit > 0 && s.consecutiveFollowUps >= limit && !s.ghosting
+                && s.pendingFollowUpsAt == ClientResponsiveness.NONE) {
+            // Judged like a reply deadline (onTime, the message lateness after it; or the client's next message dated
+            // after it), so a reply dated before this follow-up that the mailbox delivers a little late still stops it.
+            s.pendingFollowUpsAt = at;
+            deadlines.put(followUpsKey(clientKey, at), new ThreadRef(clientKey, FOLLOW_UPS_REF));
         }
     }
 
@@ -417,6 +433,11 @@ public final class ResponsivenessTracker {
         s.unansweredThread = null;
         s.consecutiveFollowUps = 0;
         s.lastCountedAt = ClientResponsiveness.NONE;
+        if (s.pendingFollowUpsAt != ClientResponsiveness.NONE) {
+            // The client wrote before the follow-up GHOSTING was judged: the run it counted is over.
+            deadlines.delete(followUpsKey(clientKey, s.pendingFollowUpsAt));
+            s.pendingFollowUpsAt = ClientResponsiveness.NONE;
+        }
 
         OpenThread answered = received.getThreadId() != null
                 ? threads.get(threadKey(clientKey, received.getThreadId()))
@@ -450,7 +471,8 @@ public final class ResponsivenessTracker {
     /** Fires this client's deadlines that passed before {@code at}, oldest first, before the message applies. */
     private void fireOwnDeadlinesBefore(String clientKey, ClientResponsiveness s, long at,
             FreelancerSettings settings, LongPredicate overdueAt, List<PaymentAlert> alerts) {
-        if (s.openThreads == 0) {
+        boolean followUpsDue = s.pendingFollowUpsAt != ClientResponsiveness.NONE && s.pendingFollowUpsAt < at;
+        if (s.openThreads == 0 && !followUpsDue) {
             return;
         }
         List<OpenThread> due = new ArrayList<>();
@@ -460,8 +482,30 @@ public final class ResponsivenessTracker {
             }
         }
         due.sort(Comparator.comparingLong((OpenThread t) -> t.deadlineAt).thenComparing(t -> t.threadId));
+        // In time order, the pending follow-up GHOSTING among the reply deadlines: whichever comes first starts the
+        // episode, and the other then finds the client already ghosting.
         for (OpenThread t : due) {
+            if (followUpsDue && s.pendingFollowUpsAt <= t.deadlineAt) {
+                firePendingFollowUps(clientKey, s, settings, overdueAt.test(s.pendingFollowUpsAt), alerts);
+                followUpsDue = false;
+            }
             fireDeadline(t, s, settings, overdueAt.test(t.deadlineAt), alerts);
+        }
+        if (followUpsDue) {
+            firePendingFollowUps(clientKey, s, settings, overdueAt.test(s.pendingFollowUpsAt), alerts);
+        }
+    }
+
+    /** Raises the follow-up GHOSTING that waited for the message lateness, dated at the follow-up that reached it. */
+    private void firePendingFollowUps(String clientKey, ClientResponsiveness s, FreelancerSettings settings,
+            boolean overdue, List<PaymentAlert> alerts) {
+        long at = s.pendingFollowUpsAt;
+        deadlines.delete(followUpsKey(clientKey, at));
+        s.pendingFollowUpsAt = ClientResponsiveness.NONE;
+        if (!s.ghosting && s.unansweredSince != ClientResponsiveness.NONE) {
+            String episodeKey = "followups" + SEP + s.unansweredThread + SEP + s.unansweredSince;
+            startEpisode(clientKey, s, episodeKey, s.unansweredThread, s.unansweredSince, at, REASON_FOLLOW_UPS,
+                    BusinessCalendar.of(settings), settings, overdue, alerts);
         }
     }
 
@@ -689,6 +733,14 @@ public final class ResponsivenessTracker {
 
     static String threadKey(String clientKey, String threadId) {
         return clientKey + SEP + threadId;
+    }
+
+    /**
+     * The reply-deadline entry of a client's pending follow-up GHOSTING: its ThreadRef names {@link #FOLLOW_UPS_REF},
+     * which no thread id can be (ids are free of control characters).
+     */
+    static String followUpsKey(String clientKey, long at) {
+        return pad(at) + SEP + clientKey + SEP + FOLLOW_UPS_REF;
     }
 
     static String deadlineKey(OpenThread thread) {

@@ -80,7 +80,8 @@ final class StateSerdes {
 
     /**
      * Format of {@link #SUMMARY}: 2 appends {@code lastCountedAt} (the client-wide follow-up rule) and
-     * {@code lastInboundThread} (the answer rule). Format 1 still reads, with {@code lastCountedAt} = the client's last
+     * {@code lastInboundThread} (the answer rule) and {@code pendingFollowUpsAt} (a follow-up GHOSTING waiting for the
+     * message lateness). Format 1 still reads, with {@code lastCountedAt} = the client's last
      * outbound message while a run is open (the safe side: a nudge within a business day of it does not count) and no
      * thread awaiting the freelancer's answer.
      */
@@ -118,10 +119,12 @@ final class StateSerdes {
         }
         out.writeLong(v.lastCountedAt);
         VersionedSerde.writeNullable(out, v.lastInboundThread);
+        out.writeLong(v.pendingFollowUpsAt);
     }, in -> {
         ClientResponsiveness v = readSummaryV1(in);
         v.lastCountedAt = in.readLong();
         v.lastInboundThread = VersionedSerde.readNullable(in);
+        v.pendingFollowUpsAt = in.readLong();
         return v;
     }, Map.of((byte) 1, in -> {
         ClientResponsiveness v = readSummaryV1(in);

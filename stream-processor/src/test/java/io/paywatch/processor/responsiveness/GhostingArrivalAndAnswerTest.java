@@ -169,4 +169,26 @@ class GhostingArrivalAndAnswerTest {
         assertThat(alerts).extracting(PaymentAlert::getType).containsExactly(AlertType.GHOSTING);
         assertThat(alerts.get(0).getOccurredAt()).isEqualTo(deadline);
     }
+
+    /**
+     * The follow-up GHOSTING waits for the 30-minute message lateness, as the threshold one does. Monday 1 Dec 10:00
+     * (Rome) the freelancer writes; Tuesday 10:00 follows up (counted: 1 business day later); the client answers
+     * Wednesday 3 Dec at 09:55, its server delays the mail, and it reaches the mailbox at 10:05, after the freelancer's
+     * second follow-up at 10:00. Truth in event-time order: the client wrote at 09:55, before the second follow-up, so
+     * there never were 2 unanswered follow-ups: no GHOSTING and no RESPONSIVE_AGAIN.
+     */
+    @Test
+    void aReplyDeliveredMinutesLateStopsTheFollowUpGhostingToo() {
+        Run run = new Run(Instant.parse("2025-12-01T09:00:00Z"), rome());
+        run.send("f", Instant.parse("2025-12-01T09:00:00Z"));
+        run.wallTo(Instant.parse("2025-12-02T09:00:00Z"));
+        run.send("f", Instant.parse("2025-12-02T09:00:00Z"));
+        run.wallTo(Instant.parse("2025-12-03T09:00:00Z"));
+        run.send("f", Instant.parse("2025-12-03T09:00:00Z"));
+        run.wallTo(Instant.parse("2025-12-03T09:05:00Z"));
+        run.reply("f", Instant.parse("2025-12-03T08:55:00Z"));
+        run.wallTo(Instant.parse("2025-12-12T12:00:00Z"));
+        // Before the fix: [GHOSTING (UNANSWERED_FOLLOW_UPS), RESPONSIVE_AGAIN], both dated 10:00.
+        assertThat(run.ghosting()).isEmpty();
+    }
 }

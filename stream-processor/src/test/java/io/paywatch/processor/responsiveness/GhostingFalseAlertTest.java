@@ -196,6 +196,8 @@ class GhostingFalseAlertTest {
 
             live.send(c, "th-1", messages.get(6));
             assertThat(countedFollowUps(messages, NEW_YORK)).isEqualTo(2);
+            assertThat(live.alerts()).as("judged the message lateness after the follow-up").isEmpty();
+            live.wallTo(messages.get(6).plus(live.f.options().messageLateness()).plusSeconds(60));
             assertThat(live.alerts()).singleElement().satisfies(a -> {
                 assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
                 assertThat(a.getAlertId()).isEqualTo(t + "|" + c + "|GHOSTING|followups|th-1|"
@@ -235,6 +237,7 @@ class GhostingFalseAlertTest {
             assertThat(live.profile(c).getResponsiveness().getConsecutiveUnansweredFollowUps()).isEqualTo(1);
             live.send(c, "th-milestone", nudge2);
             assertThat(countedFollowUps(all, NEW_YORK)).isEqualTo(2);
+            live.wallTo(nudge2.plus(live.f.options().messageLateness()).plusSeconds(60));
             assertThat(live.alerts()).singleElement().satisfies(a -> {
                 assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);
                 assertThat(a.getOccurredAt()).isEqualTo(nudge2);
@@ -406,20 +409,36 @@ class GhostingFalseAlertTest {
         Instant m2 = Instant.parse("2025-03-05T10:00:00Z");
         Instant repliedAt = Instant.parse("2025-03-05T09:00:00Z"); // an hour before m2, delivered after it
         try (Live live = new Live(t, UTC, m0)) {
-            live.send(c, "th-1", m0);
-            live.send(c, "th-1", m1);
-            live.send(c, "th-1", m2);
+            Duration lateness = live.f.options().messageLateness();
+            // Delivered 5 minutes after m2, within the message lateness: the client wrote before the 2nd follow-up,
+            // so there never were 2 unanswered follow-ups. Nothing at all.
+            live.send("in-time", "th-1", m0);
+            live.send("in-time", "th-1", m1);
+            live.send("in-time", "th-1", m2);
             live.wallTo(m2.plus(Duration.ofMinutes(5)));
-            live.lateReply(c, "th-1", repliedAt);
+            assertThat(live.alerts()).isEmpty();
+            live.lateReply("in-time", "th-1", repliedAt);
+            live.wallTo(m2.plus(lateness).plus(Duration.ofHours(1)));
+            assertThat(live.alerts()).as("a reply delivered within the message lateness").isEmpty();
+
+            // Delivered after the lateness: the GHOSTING was raised, and the RESPONSIVE_AGAIN is not dated before it.
+            Duration week = Duration.ofDays(7);
+            Instant lateM2 = m2.plus(week);
+            Instant lateReply = repliedAt.plus(week);
+            live.send(c, "th-1", m0.plus(week));
+            live.send(c, "th-1", m1.plus(week));
+            live.send(c, "th-1", lateM2);
+            live.wallTo(lateM2.plus(lateness).plus(Duration.ofMinutes(5)));
+            live.lateReply(c, "th-1", lateReply);
             live.wallTo(live.wall.plus(live.f.options().replayIdle()).plusSeconds(60));
 
             List<PaymentAlert> raised = live.alerts();
             assertThat(raised).extracting(PaymentAlert::getType)
                     .containsExactly(AlertType.GHOSTING, AlertType.RESPONSIVE_AGAIN);
-            assertThat(raised.get(0).getOccurredAt()).isEqualTo(m2);
+            assertThat(raised.get(0).getOccurredAt()).isEqualTo(lateM2);
             assertThat(raised.get(1).getOccurredAt()).isAfterOrEqualTo(raised.get(0).getOccurredAt());
             assertThat(raised.get(1).getFacts()).containsEntry(ResponsivenessTracker.FACT_REPLIED_AT,
-                    repliedAt.toString());
+                    lateReply.toString());
         }
     }
 

@@ -190,6 +190,9 @@ class GhostingHarnessTest {
         assertThat(raised()).as("one follow-up is not enough").isEmpty();
         assertThat(lastStats().getConsecutiveUnansweredFollowUps()).isEqualTo(1);
         pipe(sent(T, C, "th-2", "2025-03-05T10:00:00Z", true), "2025-03-05T10:00:00Z");
+        assertThat(raised()).as("judged once time has passed the follow-up").isEmpty();
+        // The client's next event dated after the follow-up judges it (a note that expects no reply: nothing else).
+        pipe(sent(T, C, "th-3", "2025-03-05T10:02:00Z", false), "2025-03-05T10:02:00Z");
 
         List<PaymentAlert> raised = raised();
         assertThat(raised).hasSize(1);

@@ -197,6 +197,7 @@ class GhostingTopologyTest {
         assertThat(run.responsivenessAlerts()).isEmpty();
         run.wallTo(Instant.parse("2025-03-05T09:00:00Z"));
         run.send("th-1", Instant.parse("2025-03-05T09:00:00Z"));
+        run.wallTo(Instant.parse("2025-03-05T09:00:00Z").plus(TopologyOptions.MESSAGE_LATENESS).plusSeconds(60));
 
         assertThat(run.responsivenessAlerts()).singleElement().satisfies(a -> {
             assertThat(a.getType()).isEqualTo(AlertType.GHOSTING);

@@ -64,6 +64,7 @@ class SummaryFormatTest {
         s.lastOutboundAt = LAST_OUT;
         s.lastCountedAt = SINCE + 3_600_000L;
         s.lastInboundThread = "th-client";
+        s.pendingFollowUpsAt = SINCE + 7_200_000L;
         byte[] bytes = StateSerdes.SUMMARY.serializer().serialize("x", s);
         assertThat(bytes[0]).isEqualTo(StateSerdes.SUMMARY_VERSION).isEqualTo((byte) 2);
         ClientResponsiveness read = StateSerdes.SUMMARY.deserializer().deserialize("x", bytes);
