@@ -1,6 +1,7 @@
 package io.paywatch.producer.csv;
 
 import io.paywatch.producer.publish.KafkaUnavailableException;
+import io.paywatch.producer.publish.CommandLineKafka;
 import io.paywatch.producer.publish.OutboundEvent;
 import io.paywatch.producer.publish.PublisherSettings;
 import io.paywatch.producer.publish.TransactionalPublisher;
@@ -11,8 +12,6 @@ import io.paywatch.schemas.Topics;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +41,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code import FILE --tenant T ...}: backfills an accounts-receivable CSV export through the API's validation
@@ -342,14 +340,14 @@ public final class ImportCommand implements Callable<Integer> {
                 pending.add(t.event());
                 pendingLastTime = t.eventTime();
                 if (pending.size() >= transactionSize) {
-                    published += flush(publisher, pending);
+                    published += CommandLineKafka.flush(publisher, pending);
                     lastCommittedTime = pendingLastTime;
                     if (progress != null) {
                         progress.update(published, published, 0, false);
                     }
                 }
             }
-            published += flush(publisher, pending);
+            published += CommandLineKafka.flush(publisher, pending);
             if (progress != null) {
                 progress.finish(published, published, 0);
             }
@@ -404,28 +402,8 @@ public final class ImportCommand implements Callable<Integer> {
         return reader;
     }
 
-    private long flush(TransactionalPublisher publisher, List<OutboundEvent> pending) {
-        int n = pending.size();
-        if (publisher != null && n > 0) {
-            publisher.publish(pending);
-        }
-        pending.clear();
-        return n;
-    }
-
-    /** Null when the event topics exist; otherwise what to do. The CLI never creates topics. */
+    /** Null when the event topic exists; otherwise what to do. The CLI never creates topics. */
     private String missingTopics() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
-            Set<String> names = admin.listTopics().names().get(20, TimeUnit.SECONDS);
-            if (!names.contains(Topics.INVOICE_EVENTS.name())) {
-                return "topic " + Topics.INVOICE_EVENTS.name() + " does not exist on " + bootstrapServers
-                        + ": start invoice-producer once (it creates the catalogue's topics)";
-            }
-            return null;
-        } catch (Exception e) {
-            return "cannot reach Kafka at " + bootstrapServers + ": " + e;
-        }
+        return CommandLineKafka.missingTopic(bootstrapServers, Topics.INVOICE_EVENTS.name());
     }
 }

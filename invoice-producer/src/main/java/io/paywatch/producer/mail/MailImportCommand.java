@@ -5,6 +5,7 @@ import io.paywatch.producer.contacts.TenantContacts;
 import io.paywatch.producer.csv.EventSorter;
 import io.paywatch.producer.csv.ProgressBar;
 import io.paywatch.producer.publish.KafkaUnavailableException;
+import io.paywatch.producer.publish.CommandLineKafka;
 import io.paywatch.producer.publish.OutboundEvent;
 import io.paywatch.producer.publish.PublisherSettings;
 import io.paywatch.producer.publish.TransactionalPublisher;
@@ -13,8 +14,6 @@ import io.paywatch.schemas.LogSafe;
 import io.paywatch.schemas.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The mail history import: an mbox file (Gmail Takeout, Thunderbird) or {@code .eml} files become
@@ -264,11 +262,11 @@ public final class MailImportCommand implements Callable<Integer> {
                 pending.add(t.event());
                 pendingLast = t.eventTime();
                 if (pending.size() >= transactionSize) {
-                    published += flush(publisher, pending);
+                    published += CommandLineKafka.flush(publisher, pending);
                     lastCommitted = pendingLast;
                 }
             }
-            published += flush(publisher, pending);
+            published += CommandLineKafka.flush(publisher, pending);
             return published;
         } catch (KafkaUnavailableException e) {
             err.println("error: Kafka failed: " + e.getMessage());
@@ -283,28 +281,8 @@ public final class MailImportCommand implements Callable<Integer> {
         }
     }
 
-    private static long flush(TransactionalPublisher publisher, List<OutboundEvent> pending) {
-        int n = pending.size();
-        if (publisher != null && n > 0) {
-            publisher.publish(pending);
-        }
-        pending.clear();
-        return n;
-    }
-
-    /** Null when the message topic exists; otherwise what to do. The CLI never creates topics. */
+    /** Null when the event topic exists; otherwise what to do. The CLI never creates topics. */
     private String missingTopics() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
-            Set<String> names = admin.listTopics().names().get(20, TimeUnit.SECONDS);
-            if (!names.contains(Topics.MESSAGE_EVENTS.name())) {
-                return "topic " + Topics.MESSAGE_EVENTS.name() + " does not exist on " + bootstrapServers
-                        + ": start invoice-producer once (it creates the catalogue's topics)";
-            }
-            return null;
-        } catch (Exception e) {
-            return "cannot reach Kafka at " + bootstrapServers + ": " + e;
-        }
+        return CommandLineKafka.missingTopic(bootstrapServers, Topics.MESSAGE_EVENTS.name());
     }
 }
